@@ -1,0 +1,1 @@
+"""The inference engine: rule records compiled into experta rules."""

@@ -1,0 +1,112 @@
+"""Rule records -> an experta KnowledgeEngine class.
+
+Each rule instance becomes an experta Rule whose patterns are its premises; experta does
+all matching, chaining and conflict resolution. The right-hand side only records the firing
+and declares an Evidence fact. Two generic rules fold Evidence into Beliefs with MYCIN's
+combination. Salience is layered by the rule graph (see RuleBook.levels) so that every
+belief is complete before any rule reads it, and combination always runs first.
+"""
+
+from __future__ import annotations
+
+from kansrijk.engine.certainty import combine, conclude
+from kansrijk.engine.compat import experta
+from kansrijk.engine.facts import Belief, Evidence, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.record import Firing, Matched
+from kansrijk.engine.strategy import DeterministicStrategy
+from kansrijk.rulebook import Premise, RuleBook, RuleInstance, node
+
+AS, MATCH, NOT, P, TEST, Rule = experta.AS, experta.MATCH, experta.NOT, experta.P, experta.TEST, experta.Rule
+
+COMBINE_SALIENCE = 1000
+
+
+def _between(at_least: float | None, at_most: float | None):
+    return P(lambda v, lo=at_least, hi=at_most: (lo is None or v >= lo) and (hi is None or v <= hi))
+
+
+def pattern(premise: Premise):
+    """The experta pattern that matches facts satisfying the premise."""
+    kind, target = premise.kind, premise.target
+    if kind == "observed":
+        return Observed(item=target)
+    if kind == "score":
+        return Score(indicator=target, value=_between(premise.at_least, premise.at_most))
+    if kind == "mean":
+        return Mean(condition=target, value=_between(premise.at_least, premise.at_most))
+    if kind == "characteristic":
+        return Level(id=target, rank=P(lambda r, lo=premise.min_level: r >= lo))
+    return Belief(node=premise.node, cf=_between(premise.threshold, premise.at_most))
+
+
+def fact_node(fact) -> str:
+    if isinstance(fact, Observed):
+        return node("observed", fact["item"])
+    if isinstance(fact, Score):
+        return node("score", fact["indicator"])
+    if isinstance(fact, Mean):
+        return node("mean", fact["condition"])
+    if isinstance(fact, Level):
+        return node("characteristic", fact["id"])
+    return fact["node"]
+
+
+class RecordingEngine(experta.KnowledgeEngine):
+    """An experta engine that keeps every firing and folds evidence into beliefs."""
+
+    __strategy__ = DeterministicStrategy
+
+    def __init__(self):
+        super().__init__()
+        self.firings: list[Firing] = []
+
+    def fire(self, instance: RuleInstance, matched: list) -> None:
+        certainty = conclude(instance.record.certainty, [f["cf"] for f in matched if isinstance(f, Belief)])
+        firing = Firing(
+            seq=len(self.firings) + 1,
+            rule=instance.id,
+            binding=instance.binding,
+            matched=tuple(Matched(fact_node(f), value_of(f)) for f in matched),
+            concludes=instance.conclusion.node,
+            certainty=certainty,
+        )
+        self.firings.append(firing)
+        self.declare(Evidence(node=firing.concludes, firing=firing.seq, cf=certainty))
+
+    @Rule(AS.evidence << Evidence(node=MATCH.node), NOT(Belief(node=MATCH.node)), salience=COMBINE_SALIENCE)
+    def open_belief(self, evidence, node):
+        self.declare(Belief(node=node, cf=evidence["cf"], evidence=((evidence["firing"], evidence["cf"]),)))
+
+    @Rule(
+        AS.belief << Belief(node=MATCH.node),
+        AS.evidence << Evidence(node=MATCH.node),
+        TEST(lambda belief, evidence: (evidence["firing"], evidence["cf"]) not in belief["evidence"]),
+        salience=COMBINE_SALIENCE,
+    )
+    def add_evidence(self, belief, evidence, node):
+        pieces = tuple(sorted(belief["evidence"] + ((evidence["firing"], evidence["cf"]),)))
+        self.modify(belief, evidence=pieces, cf=combine(cf for _, cf in pieces))
+
+
+def _rule_for(instance: RuleInstance, salience: int):
+    patterns, aliases = [], []
+    for index, premise in enumerate(instance.premises):
+        if premise.negated:
+            patterns.append(NOT(pattern(premise)))
+        else:
+            alias = f"f{index}"
+            aliases.append(alias)
+            patterns.append(getattr(AS, alias) << pattern(premise))
+
+    def fire(engine, **context):
+        engine.fire(instance, [context[a] for a in aliases])
+
+    # experta names firings after the function; the deterministic strategy breaks ties on it.
+    fire.__name__ = fire.__qualname__ = instance.key
+    return Rule(*patterns, salience=salience)(fire)
+
+
+def compile_engine(book: RuleBook) -> type[RecordingEngine]:
+    """A RecordingEngine subclass with one experta rule per rule instance."""
+    rules = {f"rule {i.key}": _rule_for(i, book.salience_of(i)) for i in book.instances}
+    return type("KansrijkEngine", (RecordingEngine,), rules)

@@ -1,0 +1,46 @@
+"""The facts the engine works on. Case data enters as the first four; rules add the last two.
+
+Every fact has a `node`: its name in the rule graph ('score:relationship.trust',
+'neglect:ambition'), which is how explanations refer to it.
+"""
+
+from __future__ import annotations
+
+from kansrijk.engine.compat import experta
+
+Fact = experta.Fact
+
+
+class Observed(Fact):
+    """The adviser observed this dynamic or signal (node 'observed:<id>')."""
+
+
+class Score(Fact):
+    """An indicator's score, 1..5 (node 'score:<indicator>')."""
+
+
+class Mean(Fact):
+    """The mean score of a condition's answered indicators (node 'mean:<condition>')."""
+
+
+class Level(Fact):
+    """How strongly a §2 characteristic is present: rank 1..3 for low..high (node 'characteristic:<id>')."""
+
+
+class Evidence(Fact):
+    """One rule firing's support for a conclusion: node, rule, cf, support, firing."""
+
+
+class Belief(Fact):
+    """A conclusion with its combined certainty and the evidence behind it: node, cf, evidence."""
+
+
+def value_of(fact: Fact) -> object:
+    """What a matched fact contributed: the score, mean, level or certainty."""
+    if isinstance(fact, Observed):
+        return True
+    if isinstance(fact, Level):
+        return fact["level"]
+    if isinstance(fact, Belief):
+        return fact["cf"]
+    return fact["value"]

@@ -1,0 +1,73 @@
+"""Run the compiled rules on one case and return the engine's record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from statistics import fmean
+
+from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
+from kansrijk.engine.facts import Belief, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.record import Belief as BeliefRecord
+from kansrijk.engine.record import Inference
+from kansrijk.knowledge import LEVELS, KnowledgeBase
+from kansrijk.rulebook import RuleBook
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a case tells the engine, already validated against the knowledge base."""
+
+    scores: dict[str, int] = field(default_factory=dict)  # indicator -> 1..5
+    observations: frozenset[str] = frozenset()
+    characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
+
+
+def condition_means(kb: KnowledgeBase, scores: dict[str, int]) -> dict[str, tuple[float, int]]:
+    """condition -> (mean of its answered indicators, number answered); unanswered conditions left out."""
+    out = {}
+    for condition in kb.condition_ids():
+        values = [scores[i.id] for i in kb.indicators_of(condition) if i.id in scores]
+        if values:
+            out[condition] = (round(fmean(values), 4), len(values))
+    return out
+
+
+def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
+    """The case as experta facts, in one canonical order whatever the order of the case file."""
+    facts: list = []
+    kinds = {d.id: "dynamic" for d in kb.dynamics} | {s.id: "signal" for s in kb.signals}
+    for item in sorted(evidence.observations):
+        facts.append(Observed(item=item, kind=kinds[item]))
+    for indicator in sorted(evidence.scores):
+        facts.append(Score(indicator=indicator, value=evidence.scores[indicator]))
+    for condition, (mean, answered) in condition_means(kb, evidence.scores).items():
+        facts.append(Mean(condition=condition, value=mean, answered=answered))
+    for characteristic in sorted(evidence.characteristics):
+        level = evidence.characteristics[characteristic]
+        facts.append(Level(id=characteristic, level=level, rank=LEVELS.index(level) + 1))
+    return facts
+
+
+class Reasoner:
+    """A rule book compiled once, run on as many cases as you like."""
+
+    def __init__(self, kb: KnowledgeBase, book: RuleBook):
+        self.kb = kb
+        self.book = book
+        self.engine_class: type[RecordingEngine] = compile_engine(book)
+
+    def run(self, evidence: Evidence) -> Inference:
+        engine = self.engine_class()
+        engine.reset()
+        facts = input_facts(self.kb, evidence)
+        if facts:
+            engine.declare(*facts)
+        engine.run()
+        firings = {f.seq: f for f in engine.firings}
+        beliefs = {}
+        for fact in engine.facts.values():
+            if isinstance(fact, Belief):
+                pieces = [firings[seq] for seq, _ in fact["evidence"]]
+                beliefs[fact["node"]] = BeliefRecord(fact["node"], fact["cf"], tuple(pieces))
+        inputs = {fact_node(f): value_of(f) for f in facts}
+        return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(beliefs.items())))

@@ -1,0 +1,203 @@
+"""The model of the publication as data: conditions, indicators, characteristics, dynamics,
+signals, interventions and sources, loaded from knowledge/*.yaml and cross-checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, RootModel
+
+from kansrijk.errors import InputError, suggest
+from kansrijk.text import Section, Strict, Text
+from kansrijk.yamlfile import Document, read_document, validate
+
+Sections = list[Section]
+NonEmptySections = Field(min_length=1)
+
+
+class Precedence(Strict):
+    condition: str
+    because: Text
+    sections: Sections = NonEmptySections
+
+
+class Condition(Strict):
+    id: str
+    name: Text
+    summary: Text
+    neglect: Text
+    attention: Text
+    sections: Sections = NonEmptySections
+    follows: list[Precedence] = []
+
+
+class Indicator(Strict):
+    id: str
+    condition: str
+    name: Text
+    question: Text
+    sections: Sections = NonEmptySections
+
+
+class Characteristic(Strict):
+    id: str
+    name: Text
+    description: Text
+    asks: Text
+    sections: Sections = NonEmptySections
+
+
+class Dynamic(Strict):
+    id: str
+    condition: str
+    polarity: Literal["negative", "positive"]
+    name: Text
+    description: Text
+    sections: Sections = NonEmptySections
+
+
+class Signal(Strict):
+    id: str
+    condition: str
+    name: Text
+    description: Text
+    sections: Sections = NonEmptySections
+
+
+class Intervention(Strict):
+    id: str
+    condition: str
+    name: Text
+    description: Text
+    questions: list[Text] = Field(min_length=1)
+    sections: Sections = NonEmptySections
+    sources: list[str] = []
+
+
+class Source(Strict):
+    id: str
+    citation: str
+    topic: Text
+    sections: Sections = NonEmptySections
+
+
+# file name -> model of its records, in the order they are loaded and cross-checked
+KNOWLEDGE_FILES: dict[str, type[Strict]] = {
+    "conditions.yaml": Condition,
+    "indicators.yaml": Indicator,
+    "characteristics.yaml": Characteristic,
+    "dynamics.yaml": Dynamic,
+    "signals.yaml": Signal,
+    "interventions.yaml": Intervention,
+    "sources.yaml": Source,
+}
+
+LEVELS = ("low", "medium", "high")
+
+
+def default_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    conditions: tuple[Condition, ...]
+    indicators: tuple[Indicator, ...]
+    characteristics: tuple[Characteristic, ...]
+    dynamics: tuple[Dynamic, ...]
+    signals: tuple[Signal, ...]
+    interventions: tuple[Intervention, ...]
+    sources: tuple[Source, ...]
+
+    @cached_property
+    def by_id(self) -> dict[str, dict[str, Strict]]:
+        """kind ('condition', 'indicator', ...) -> id -> item."""
+        return {
+            "condition": {c.id: c for c in self.conditions},
+            "indicator": {i.id: i for i in self.indicators},
+            "characteristic": {c.id: c for c in self.characteristics},
+            "dynamic": {d.id: d for d in self.dynamics},
+            "signal": {s.id: s for s in self.signals},
+            "intervention": {i.id: i for i in self.interventions},
+            "source": {s.id: s for s in self.sources},
+        }
+
+    def condition_ids(self) -> list[str]:
+        return [c.id for c in self.conditions]
+
+    def condition_of(self, kind: str, item_id: str) -> str | None:
+        item = self.by_id[kind].get(item_id)
+        return getattr(item, "condition", None)
+
+    def observable_ids(self) -> list[str]:
+        """What an adviser may list under `observations`: dynamics and signals."""
+        return [d.id for d in self.dynamics] + [s.id for s in self.signals]
+
+    def indicators_of(self, condition: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.condition == condition]
+
+
+class _Records(RootModel[list[dict]]):
+    pass
+
+
+def load_knowledge(directory: Path | None = None) -> KnowledgeBase:
+    """Load and cross-check knowledge/*.yaml; every error names the file, key and line."""
+    directory = directory or default_dir("kansrijk.knowledge")
+    loaded: dict[str, list] = {}
+    docs: dict[str, Document] = {}
+    for filename, model in KNOWLEDGE_FILES.items():
+        doc = read_document(directory / filename)
+        validate(_Records, doc)
+        records = [validate(model, doc, base=(index,)) for index in range(len(doc.data))]
+        _check_unique(doc, records)
+        loaded[filename] = records
+        docs[filename] = doc
+    kb = KnowledgeBase(*(tuple(loaded[f]) for f in KNOWLEDGE_FILES))
+    _check_references(kb, docs)
+    return kb
+
+
+def _check_unique(doc: Document, records: list) -> None:
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        if record.id in seen:
+            raise InputError(doc.name, [doc.problem((index, "id"), f"id {record.id!r} occurs twice")])
+        seen.add(record.id)
+
+
+def _check_references(kb: KnowledgeBase, docs: dict[str, Document]) -> None:
+    conditions = kb.condition_ids()
+    sources = list(kb.by_id["source"])
+    checks: list[tuple[str, tuple, str, list[str]]] = []  # file, loc, value, allowed
+    for filename, items in (
+        ("indicators.yaml", kb.indicators),
+        ("dynamics.yaml", kb.dynamics),
+        ("signals.yaml", kb.signals),
+        ("interventions.yaml", kb.interventions),
+    ):
+        for index, item in enumerate(items):
+            checks.append((filename, (index, "condition"), item.condition, conditions))
+    for index, item in enumerate(kb.indicators):
+        prefix = item.id.split(".")[0]
+        checks.append(("indicators.yaml", (index, "id"), prefix, [item.condition]))
+    for index, item in enumerate(kb.interventions):
+        for j, source in enumerate(item.sources):
+            checks.append(("interventions.yaml", (index, "sources", j), source, sources))
+    for index, item in enumerate(kb.conditions):
+        for j, follow in enumerate(item.follows):
+            checks.append(("conditions.yaml", (index, "follows", j, "condition"), follow.condition, conditions))
+    for filename, loc, value, allowed in checks:
+        if value not in allowed:
+            doc = docs[filename]
+            raise InputError(
+                doc.name, [doc.problem(loc, f"unknown id {value!r}{suggest(value, allowed)}", ", ".join(allowed))]
+            )
+    observable = kb.observable_ids()
+    if len(set(observable)) != len(observable):
+        twice = sorted({o for o in observable if observable.count(o) > 1})
+        raise InputError(docs["signals.yaml"].name, [docs["signals.yaml"].problem((), f"ids used by both a dynamic and a signal: {twice}")])

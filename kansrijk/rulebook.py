@@ -1,0 +1,290 @@
+"""Rule records: one causal claim of the publication each, loaded from rules/*.yaml.
+
+A record holds everything about its rule — id, claim, sections, premises, conclusion,
+certainty — and the engine, the explanations and the docs are all made from it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, RootModel, ValidationInfo, field_validator, model_validator
+
+from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.knowledge import LEVELS, KnowledgeBase, default_dir
+from kansrijk.text import Section, Strict, Text
+from kansrijk.yamlfile import Document, read_document, validate
+
+INPUT_KINDS = ("observed", "score", "mean", "characteristic")
+BELIEF_KINDS = ("neglect", "dynamic")
+PREMISE_KINDS = INPUT_KINDS + BELIEF_KINDS
+CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed")
+VARIABLES = {"$condition": "condition", "$dynamic": "dynamic"}
+
+# MYCIN's threshold: a belief below it does not count as holding.
+BELIEF_THRESHOLD = 0.2
+
+# which knowledge ids a premise or conclusion of each kind may name
+TARGET_KINDS: dict[str, tuple[str, ...]] = {
+    "observed": ("dynamic", "signal"),
+    "score": ("indicator",),
+    "mean": ("condition",),
+    "characteristic": ("characteristic",),
+    "neglect": ("condition",),
+    "dynamic": ("dynamic",),
+    "advise": ("intervention",),
+    "heed": ("characteristic",),
+}
+
+
+def node(kind: str, target: str) -> str:
+    """The name of a fact in the rule graph, e.g. 'neglect:ambition'."""
+    return f"{kind}:{target}"
+
+
+class Premise(Strict):
+    """One condition of a rule. Written in YAML as `- score: interests.real_dialogue` + `at_most: 2`."""
+
+    kind: Literal["observed", "score", "mean", "characteristic", "neglect", "dynamic"]
+    target: str
+    at_least: float | None = None
+    at_most: float | None = None
+    level: Literal["low", "medium", "high"] | None = None
+    negated: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "kind" in data:
+            return data
+        data = dict(data)
+        negated = False
+        if set(data) == {"not"} and isinstance(data["not"], dict):
+            data, negated = dict(data["not"]), True
+        kinds = [k for k in data if k in PREMISE_KINDS]
+        if len(kinds) != 1:
+            raise ValueError(
+                f"a premise names exactly one of {', '.join(PREMISE_KINDS)} (or wraps one in 'not'); found {sorted(data)}"
+            )
+        kind = kinds[0]
+        target = data.pop(kind)
+        return {"kind": kind, "target": target, "negated": negated, **data}
+
+    @model_validator(mode="after")
+    def _check_thresholds(self) -> Premise:
+        if self.level is not None and self.kind != "characteristic":
+            raise ValueError("'level' belongs to characteristic premises only")
+        bounds = {"score": (1, 5), "mean": (1, 5), "neglect": (0, 1), "dynamic": (0, 1)}
+        for name in ("at_least", "at_most"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if self.kind not in bounds:
+                raise ValueError(f"'{name}' does not apply to {self.kind} premises")
+            low, high = bounds[self.kind]
+            if not low <= value <= high:
+                raise ValueError(f"{name} {value} is out of range for {self.kind} (allowed: {low}..{high})")
+        if self.kind in ("score", "mean") and self.at_least is None and self.at_most is None:
+            raise ValueError(f"a {self.kind} premise needs at_least or at_most")
+        return self
+
+    @property
+    def node(self) -> str:
+        return node(self.kind, self.target)
+
+    @property
+    def threshold(self) -> float:
+        """For belief premises: the certainty from which the belief holds."""
+        return BELIEF_THRESHOLD if self.at_least is None else self.at_least
+
+    @property
+    def min_level(self) -> int:
+        """For characteristic premises: the lowest level rank (1..3) that satisfies it."""
+        return LEVELS.index(self.level or "high") + 1
+
+
+class Conclusion(Strict):
+    kind: Literal["neglect", "dynamic", "advise", "heed"]
+    target: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "kind" not in data:
+            if len(data) != 1 or next(iter(data)) not in CONCLUSION_KINDS:
+                raise ValueError(f"a conclusion is exactly one of {', '.join(CONCLUSION_KINDS)}; found {sorted(data)}")
+            (kind, target), = data.items()
+            return {"kind": kind, "target": target}
+        return data
+
+    @property
+    def node(self) -> str:
+        return node(self.kind, self.target)
+
+
+class RuleRecord(Strict):
+    id: str = Field(pattern=r"^[A-Z]{3}-\d{2}$")
+    claim: Text
+    sections: list[Section] = Field(min_length=1)
+    premises: list[Premise] = Field(min_length=1, alias="if")
+    conclusion: Conclusion = Field(alias="then")
+    certainty: float = Field(ge=-1, le=1)
+
+    @field_validator("certainty")
+    @classmethod
+    def _not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("a certainty of 0 says nothing (allowed: -1..1 except 0)")
+        return value
+
+    @property
+    def variable(self) -> str | None:
+        """The variable ($condition or $dynamic) this record ranges over, if any."""
+        targets = [p.target for p in self.premises] + [self.conclusion.target]
+        found = sorted({t for t in targets if t.startswith("$")})
+        return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class RuleInstance:
+    """A record with its variable bound: what the engine compiles. `binding` is '' for plain records."""
+
+    record: RuleRecord
+    binding: str
+    premises: tuple[Premise, ...]
+    conclusion: Conclusion
+
+    @property
+    def id(self) -> str:
+        return self.record.id
+
+    @property
+    def key(self) -> str:
+        """Unique per instance: 'SCO-01' or 'SCO-01[ambition]'."""
+        return f"{self.record.id}[{self.binding}]" if self.binding else self.record.id
+
+
+class _Records(RootModel[list[dict]]):
+    pass
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    records: tuple[RuleRecord, ...]
+    instances: tuple[RuleInstance, ...]
+    files: dict[str, str]  # rule id -> file name
+
+    @cached_property
+    def by_id(self) -> dict[str, RuleRecord]:
+        return {r.id: r for r in self.records}
+
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """Topological level of every node: inputs 0, a conclusion one above its highest premise."""
+        return _levels(self.instances)
+
+    def salience_of(self, instance: RuleInstance) -> int:
+        # Rules that conclude lower levels fire first, so a belief is complete before any rule reads it.
+        return -self.levels[instance.conclusion.node]
+
+    def feeding(self, rule_id: str) -> list[str]:
+        """Ids of rules whose conclusions this rule's premises read."""
+        wanted = {p.node for i in self.instances if i.id == rule_id for p in i.premises}
+        return sorted({i.id for i in self.instances if i.conclusion.node in wanted and i.id != rule_id})
+
+    def fed(self, rule_id: str) -> list[str]:
+        """Ids of rules that read this rule's conclusions."""
+        made = {i.conclusion.node for i in self.instances if i.id == rule_id}
+        return sorted({i.id for i in self.instances if made & {p.node for p in i.premises} and i.id != rule_id})
+
+
+def _expand(record: RuleRecord, kb: KnowledgeBase) -> list[RuleInstance]:
+    variable = record.variable
+    if variable is None:
+        return [RuleInstance(record, "", tuple(record.premises), record.conclusion)]
+    domain = kb.condition_ids() if variable == "$condition" else [d.id for d in kb.dynamics]
+    out = []
+    for value in domain:
+        bind = lambda item: item.model_copy(update={"target": value}) if item.target == variable else item  # noqa: E731
+        out.append(RuleInstance(record, value, tuple(bind(p) for p in record.premises), bind(record.conclusion)))
+    return out
+
+
+def _levels(instances: tuple[RuleInstance, ...]) -> dict[str, int]:
+    concluders: dict[str, list[RuleInstance]] = defaultdict(list)
+    for instance in instances:
+        concluders[instance.conclusion.node].append(instance)
+    levels: dict[str, int] = {}
+    visiting: list[str] = []
+
+    def level(name: str) -> int:
+        if name in levels:
+            return levels[name]
+        if name in visiting:
+            cycle = visiting[visiting.index(name):] + [name]
+            raise _Cycle(cycle)
+        visiting.append(name)
+        result = 0
+        for instance in concluders.get(name, []):
+            result = max(result, 1 + max(level(p.node) for p in instance.premises))
+        visiting.pop()
+        levels[name] = result
+        return result
+
+    for instance in instances:
+        level(instance.conclusion.node)
+        for premise in instance.premises:
+            level(premise.node)
+    return levels
+
+
+class _Cycle(Exception):
+    def __init__(self, nodes: list[str]):
+        self.nodes = nodes
+
+
+def load_rules(kb: KnowledgeBase, directory: Path | None = None) -> RuleBook:
+    """Load rules/*.yaml, check every id against the knowledge base and the graph for cycles."""
+    directory = directory or default_dir("kansrijk.rules")
+    records: list[RuleRecord] = []
+    files: dict[str, str] = {}
+    docs: dict[str, tuple[Document, int]] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        doc = read_document(path)
+        validate(_Records, doc)
+        for index in range(len(doc.data)):
+            record = validate(RuleRecord, doc, base=(index,))
+            if record.id in files:
+                raise InputError(doc.name, [doc.problem((index, "id"), f"rule id {record.id!r} is also used in {files[record.id]}")])
+            _check_targets(record, kb, doc, index)
+            records.append(record)
+            files[record.id] = path.name
+            docs[record.id] = (doc, index)
+    if not records:
+        raise InputError(str(directory), [Problem("", "no rule files (*.yaml) found")])
+    instances = tuple(i for r in records for i in _expand(r, kb))
+    book = RuleBook(tuple(records), instances, files)
+    try:
+        book.levels
+    except _Cycle as cycle:
+        raise InputError(str(directory), [Problem("", "the rules form a cycle: " + " -> ".join(cycle.nodes))]) from None
+    return book
+
+
+def _check_targets(record: RuleRecord, kb: KnowledgeBase, doc: Document, index: int) -> None:
+    items = [(("if", n), p.kind, p.target) for n, p in enumerate(record.premises)]
+    items.append((("then",), record.conclusion.kind, record.conclusion.target))
+    for loc, kind, target in items:
+        allowed_kinds = TARGET_KINDS[kind]
+        if target.startswith("$"):
+            if VARIABLES.get(target) not in allowed_kinds:
+                ok = [v for v, k in VARIABLES.items() if k in allowed_kinds]
+                raise InputError(doc.name, [doc.problem((index,) + loc, f"variable {target!r} cannot stand for a {kind} target", ", ".join(ok) or "none")])
+            continue
+        known = [i for k in allowed_kinds for i in kb.by_id[k]]
+        if target not in known:
+            raise InputError(doc.name, [doc.problem((index,) + loc, f"unknown {kind} id {target!r}{suggest(target, known)}", f"ids of {' or '.join(allowed_kinds)}s")])

@@ -1,0 +1,48 @@
+"""The building blocks every knowledge item and rule shares: bilingual text and section references."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+SECTION_PATTERN = re.compile(r"^(§[1-7](\.[1-5])?|Tabel 1|Figuur [12])$")
+SECTION_ALLOWED = "§1–§7, §3.1–§3.5, §4.1–§4.5, §5.1–§5.4, 'Tabel 1', 'Figuur 1', 'Figuur 2'"
+
+
+def _check_section(value: str) -> str:
+    if not SECTION_PATTERN.match(value):
+        raise ValueError(f"{value!r} is not a section of the publication (allowed: {SECTION_ALLOWED})")
+    return value
+
+
+Section = Annotated[str, AfterValidator(_check_section)]
+
+
+def section_sort_key(section: str) -> tuple:
+    """§2 < §3.1 < §3.2 < ... < Tabel 1 < Figuur 2, for tables ordered like the publication."""
+    if section.startswith("§"):
+        return (0, *(int(part) for part in section[1:].split(".")))
+    return (1, section)
+
+
+class Strict(BaseModel):
+    """Every model of kansrijk refuses keys it does not know and is immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    """A text in both languages of kansrijk."""
+
+    nl: NonEmpty
+    en: NonEmpty
+
+    def __call__(self, lang: Language) -> str:
+        return getattr(self, lang)

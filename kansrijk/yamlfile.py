@@ -1,0 +1,140 @@
+"""Read YAML and JSON input with the line of every key, and turn pydantic errors into Problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from kansrijk.errors import InputError, Problem
+
+Loc = tuple[Any, ...]
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: dict[Any, int] = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
+            )
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _line_map(node: yaml.Node | None, path: Loc = (), lines: dict[Loc, int] | None = None) -> dict[Loc, int]:
+    lines = {} if lines is None else lines
+    if node is None:
+        return lines
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _line_map(value_node, path + (key,), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _line_map(item, path + (index,), lines)
+    return lines
+
+
+class Document:
+    """Parsed data of one file plus the line on which each key path starts."""
+
+    def __init__(self, name: str, data: Any, lines: dict[Loc, int]):
+        self.name = name
+        self.data = data
+        self.lines = lines
+
+    def line(self, loc: Loc) -> int | None:
+        """The line of the deepest known prefix of loc."""
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+    def problem(self, loc: Loc, message: str, allowed: str | None = None) -> Problem:
+        return Problem(key=dotted(loc), message=message, line=self.line(loc), allowed=allowed)
+
+
+def dotted(loc: Loc) -> str:
+    """('scores', 'interests.real_dialogue') -> 'scores.interests.real_dialogue'; list items as [i]."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse_text(text: str, name: str) -> Document:
+    """Parse YAML (or JSON, which is read by the json module for exact errors)."""
+    if not text.strip():
+        raise InputError(name, [Problem("", "the file is empty")])
+    if name.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(name, [Problem("", f"not valid JSON: {exc.msg}", line=exc.lineno)]) from None
+    try:
+        loaded = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InputError(name, [Problem("", f"not valid YAML: {reason}", line=mark.line + 1 if mark else None)]) from None
+    if not name.endswith(".json"):
+        data = loaded
+    return Document(name, data, _line_map(node))
+
+
+def read_document(path: Path | str) -> Document:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), [Problem("", "no such file")]) from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), [Problem("", "not UTF-8 text")]) from None
+    except OSError as exc:
+        raise InputError(str(path), [Problem("", exc.strerror or str(exc))]) from None
+    return parse_text(text, str(path))
+
+
+def problems_from(error: ValidationError, doc: Document, base: Loc = ()) -> list[Problem]:
+    """One Problem per pydantic error, located in the document."""
+    out = []
+    for err in error.errors(include_url=False):
+        loc = base + tuple(err["loc"])
+        message = err["msg"]
+        # pydantic prefixes messages of custom validators with "Value error, ".
+        message = message.removeprefix("Value error, ")
+        allowed = None
+        ctx = err.get("ctx") or {}
+        if err["type"] == "literal_error" and "expected" in ctx:
+            allowed = str(ctx["expected"])
+            message = f"{err['input']!r} is not allowed"
+        elif err["type"] == "extra_forbidden":
+            message = "unknown key"
+        out.append(doc.problem(loc, message, allowed))
+    return out
+
+
+def validate(model: type[BaseModel], doc: Document, context: dict | None = None, base: Loc = ()) -> BaseModel:
+    """Validate doc.data (or a part of it) as model; raise InputError that points at file, key and line."""
+    data = doc.data
+    for part in base:
+        data = data[part]
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise InputError(doc.name, problems_from(exc, doc, base)) from None
