@@ -9,7 +9,7 @@ from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
 from kansrijk.engine.facts import Belief, Level, Mean, Observed, Score, value_of
 from kansrijk.engine.record import Belief as BeliefRecord
 from kansrijk.engine.record import Inference
-from kansrijk.knowledge import LEVELS, KnowledgeBase
+from kansrijk.knowledgebase import LEVELS, KnowledgeBase
 from kansrijk.rulebook import RuleBook
 
 

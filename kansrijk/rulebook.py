@@ -15,7 +15,7 @@ from typing import Any, Literal
 from pydantic import Field, RootModel, ValidationInfo, field_validator, model_validator
 
 from kansrijk.errors import InputError, Problem, suggest
-from kansrijk.knowledge import LEVELS, KnowledgeBase, default_dir
+from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 

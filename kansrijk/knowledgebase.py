@@ -201,3 +201,29 @@ def _check_references(kb: KnowledgeBase, docs: dict[str, Document]) -> None:
     if len(set(observable)) != len(observable):
         twice = sorted({o for o in observable if observable.count(o) > 1})
         raise InputError(docs["signals.yaml"].name, [docs["signals.yaml"].problem((), f"ids used by both a dynamic and a signal: {twice}")])
+
+
+class StatusThresholds(Strict):
+    weak: float = Field(gt=0, le=1)
+    attention: float = Field(gt=0, le=1)
+
+
+class Contribution(Strict):
+    """A named part of an advice item's priority."""
+
+    id: str
+    weight: float
+    per: Literal["certainty", "weak", "attention", "focus", "precedes", "observed"]
+    label: Text
+    sections: Sections = NonEmptySections
+
+
+class Policy(Strict):
+    status: StatusThresholds
+    advice_threshold: float = Field(gt=0, le=1)
+    contributions: list[Contribution] = Field(min_length=1)
+
+
+def load_policy(directory: Path | None = None) -> Policy:
+    directory = directory or default_dir("kansrijk.knowledge")
+    return validate(Policy, read_document(directory / "policy.yaml"))

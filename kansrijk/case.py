@@ -1,0 +1,89 @@
+"""The case file an adviser writes: what they observed in one collaboration."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
+
+from kansrijk.engine.inference import Evidence
+from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.text import Language, NonEmpty, Strict
+from kansrijk.yamlfile import parse_text, read_document, validate
+
+
+def _known_id(kind: str, what: str):
+    """A validator that checks an id against the knowledge base passed in the validation context."""
+
+    def check(value: str, info: ValidationInfo) -> str:
+        kb = info.context["kb"]
+        known = kb.observable_ids() if kind == "observable" else list(kb.by_id[kind])
+        if value not in known:
+            raise ValueError(f"unknown {what} {value!r}{suggest(value, known)}")
+        return value
+
+    return AfterValidator(check)
+
+
+IndicatorId = Annotated[str, _known_id("indicator", "indicator")]
+CharacteristicId = Annotated[str, _known_id("characteristic", "characteristic")]
+ObservableId = Annotated[str, _known_id("observable", "dynamic or signal")]
+ScoreValue = Annotated[StrictInt, Field(ge=1, le=5)]
+LevelName = Literal["low", "medium", "high"]
+
+
+class Case(Strict):
+    name: NonEmpty
+    language: Language = "nl"
+    characteristics: dict[CharacteristicId, LevelName] = {}
+    # None means "don't know": the indicator counts as unanswered.
+    scores: dict[IndicatorId, ScoreValue | None] = {}
+    observations: list[ObservableId] = []
+    notes: str = ""
+
+    @field_validator("observations")
+    @classmethod
+    def _once_each(cls, value: list[str]) -> list[str]:
+        twice = sorted({item for item in value if value.count(item) > 1})
+        if twice:
+            raise ValueError(f"listed more than once: {', '.join(twice)}")
+        return value
+
+    def evidence(self) -> Evidence:
+        return Evidence(
+            scores={k: v for k, v in self.scores.items() if v is not None},
+            observations=frozenset(self.observations),
+            characteristics=dict(self.characteristics),
+        )
+
+
+ALLOWED = {
+    "name": "a non-empty text",
+    "language": "nl, en",
+    "characteristics": "mutual_dependence, unclear_power_centre, diversity, split_loyalty, new_reality: low | medium | high",
+    "scores": "indicator ids such as ambition.shared with a whole number 1..5, or null for don't know; `kansrijk model` lists them",
+    "observations": "ids of dynamics and signals; `kansrijk model` lists them",
+    "notes": "free text",
+}
+
+
+def load_case(source: str, kb) -> Case:
+    """Read a case from a path, or from stdin when source is '-'."""
+    doc = parse_text(sys.stdin.read(), "<stdin>") if source == "-" else read_document(Path(source))
+    if not isinstance(doc.data, dict):
+        raise InputError(doc.name, [doc.problem((), "a case is a mapping with keys " + ", ".join(ALLOWED))])
+    try:
+        return validate(Case, doc, context={"kb": kb})
+    except InputError as error:
+        error.problems = [_with_allowed(p) for p in error.problems]
+        raise
+
+
+def _with_allowed(problem: Problem) -> Problem:
+    top = problem.key.split(".")[0].split("[")[0]
+    if problem.allowed is None and top in ALLOWED:
+        return replace(problem, allowed=ALLOWED[top])
+    return problem
