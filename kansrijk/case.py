@@ -64,8 +64,8 @@ ALLOWED = {
     "name": "a non-empty text",
     "language": "nl, en",
     "characteristics": "mutual_dependence, unclear_power_centre, diversity, split_loyalty, new_reality: low | medium | high",
-    "scores": "indicator ids such as ambition.shared with a whole number 1..5, or null for don't know; `kansrijk model` lists them",
-    "observations": "ids of dynamics and signals; `kansrijk model` lists them",
+    "scores": "indicator ids such as ambition.shared with a whole number 1..5, or null for don't know; the README's case format lists them",
+    "observations": "ids of dynamics and signals; the README's case format lists them",
     "notes": "free text",
 }
 

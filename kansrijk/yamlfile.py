@@ -110,21 +110,35 @@ def read_document(path: Path | str) -> Document:
     return parse_text(text, str(path))
 
 
-def problems_from(error: ValidationError, doc: Document, base: Loc = ()) -> list[Problem]:
+def top_level_keys(model: type[BaseModel] | None) -> list[str]:
+    if model is None or not hasattr(model, "model_fields"):
+        return []
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def problems_from(error: ValidationError, doc: Document, base: Loc = (), model: type[BaseModel] | None = None) -> list[Problem]:
     """One Problem per pydantic error, located in the document."""
     out = []
     for err in error.errors(include_url=False):
-        loc = base + tuple(err["loc"])
-        message = err["msg"]
-        # pydantic prefixes messages of custom validators with "Value error, ".
-        message = message.removeprefix("Value error, ")
+        # pydantic marks errors in a dict's keys with a trailing '[key]'; the key itself says enough.
+        loc = base + tuple(part for part in err["loc"] if part != "[key]")
+        kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
         allowed = None
-        ctx = err.get("ctx") or {}
-        if err["type"] == "literal_error" and "expected" in ctx:
-            allowed = str(ctx["expected"])
-            message = f"{err['input']!r} is not allowed"
-        elif err["type"] == "extra_forbidden":
+        if kind == "literal_error":
+            message, allowed = f"{value!r} is not allowed", str(ctx.get("expected"))
+        elif kind == "extra_forbidden":
             message = "unknown key"
+            # the allowed keys are known here for the model's own level; deeper levels name theirs in their docs
+            allowed = ", ".join(top_level_keys(model)) if len(err["loc"]) == 1 else None
+        elif kind == "missing":
+            message = "this key is required but missing"
+        elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            message = f"{value!r} is out of range"
+        elif kind in ("int_type", "int_from_float", "int_parsing"):
+            message = f"{value!r} is not a whole number"
+        else:
+            # pydantic prefixes messages of custom validators with "Value error, ".
+            message = err["msg"].removeprefix("Value error, ")
         out.append(doc.problem(loc, message, allowed))
     return out
 
@@ -137,4 +151,4 @@ def validate(model: type[BaseModel], doc: Document, context: dict | None = None,
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(doc.name, problems_from(exc, doc, base)) from None
+        raise InputError(doc.name, problems_from(exc, doc, base, model)) from None

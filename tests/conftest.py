@@ -1,0 +1,32 @@
+"""Shared fixtures: the loaded model and a way to run a case given as a dict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kansrijk.case import Case
+from kansrijk.model import Model, load_model
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture(scope="session")
+def model() -> Model:
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def make_case(model):
+    """make_case(scores=..., observations=...) -> a validated Case named 'test'."""
+
+    def make(**data) -> Case:
+        return Case.model_validate({"name": "test", **data}, context={"kb": model.kb})
+
+    return make
