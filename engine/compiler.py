@@ -60,6 +60,10 @@ class RecordingEngine(experta.KnowledgeEngine):
         super().__init__()
         self.firings: list[Firing] = []
 
+    def reset(self, **kwargs):
+        super().reset(**kwargs)
+        self.firings = []
+
     def fire(self, instance: RuleInstance, matched: list) -> None:
         certainty = conclude(instance.record.certainty, [f["cf"] for f in matched if isinstance(f, Belief)])
         firing = Firing(

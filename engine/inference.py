@@ -54,10 +54,11 @@ class Reasoner:
     def __init__(self, kb: KnowledgeBase, book: RuleBook):
         self.kb = kb
         self.book = book
-        self.engine_class: type[RecordingEngine] = compile_engine(book)
+        # Building experta's network is the costly part; reset() clears facts and agenda but keeps it.
+        self.engine: RecordingEngine = compile_engine(book)()
 
     def run(self, evidence: Evidence) -> Inference:
-        engine = self.engine_class()
+        engine = self.engine
         engine.reset()
         facts = input_facts(self.kb, evidence)
         if facts:

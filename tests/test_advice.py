@@ -1,0 +1,106 @@
+"""Statuses, the focus and priorities follow the model's own logic."""
+
+import pytest
+
+
+def weak(model, condition):
+    return {i.id: 1 for i in model.kb.indicators_of(condition)}
+
+
+def strong(model, condition):
+    return {i.id: 5 for i in model.kb.indicators_of(condition)}
+
+
+def all_strong(model):
+    return {i.id: 5 for i in model.kb.indicators}
+
+
+def test_healthy_case_gets_no_invented_problems(model, make_case):
+    report = model.advise(make_case(scores=all_strong(model)))
+    assert report.focus is None
+    assert report.advice == []
+    assert {c.status for c in report.conditions} == {"strong"}
+    assert all(d.polarity == "positive" for d in report.dynamics)
+    assert report.dynamics, "attention to the conditions brings positive dynamics (§4)"
+
+
+def test_nothing_known_means_unknown(model, make_case):
+    report = model.advise(make_case())
+    assert {c.status for c in report.conditions} == {"unknown"}
+    assert report.focus is None and report.advice == []
+
+
+def test_low_scores_make_a_condition_weak(model, make_case):
+    report = model.advise(make_case(scores=weak(model, "process")))
+    status = {c.id: c.status for c in report.conditions}
+    assert status["process"] == "weak"
+    assert report.focus == "process"
+    assert report.advice and report.advice[0].condition == "process"
+
+
+def test_weak_ambition_comes_before_weak_organisation(model, make_case):
+    """§3.4: organisation follows ambition — even when organisation scores lower."""
+    scores = weak(model, "organisation") | {i.id: 2 for i in model.kb.indicators_of("ambition")}
+    report = model.advise(make_case(scores=scores))
+    status = {c.id: c.status for c in report.conditions}
+    assert status["ambition"] == status["organisation"] == "weak"
+    assert report.focus == "ambition"
+    deferred = {(d.condition, d.follows) for d in report.focus_detail.deferred}
+    assert ("organisation", "ambition") in deferred
+
+
+def test_weak_interests_come_before_weak_organisation(model, make_case):
+    """§3.2/§4.2: a contract before the dialogue on interests gets stuck."""
+    scores = weak(model, "organisation") | weak(model, "interests")
+    assert model.advise(make_case(scores=scores)).focus == "interests"
+
+
+def test_focus_goes_to_the_most_neglected_among_equals(model, make_case):
+    scores = weak(model, "relationship") | {i.id: 2 for i in model.kb.indicators_of("process")}
+    report = model.advise(make_case(scores=scores, observations=["blocking_undercurrent"]))
+    neglect = {c.id: c.neglect for c in report.conditions}
+    assert report.focus == max(("relationship", "process"), key=lambda c: neglect[c])
+
+
+def test_weak_before_attention(model, make_case):
+    scores = weak(model, "process") | {i.id: 3 for i in model.kb.indicators_of("ambition")}
+    report = model.advise(make_case(scores=scores))
+    status = {c.id: c.status for c in report.conditions}
+    assert status["ambition"] == "attention" and status["process"] == "weak"
+    assert report.focus == "process"
+
+
+def test_priority_is_the_sum_of_its_named_contributions(model, make_case):
+    report = model.advise(make_case(scores=weak(model, "interests"), observations=["rushed_to_contract"]))
+    assert report.advice
+    for item in report.advice:
+        assert item.priority == pytest.approx(sum(p.value for p in item.contributions), abs=0.05)
+        names = {p.id for p in item.contributions}
+        assert "certainty" in names
+        if item.condition == report.focus:
+            assert "focus" in names
+
+
+def test_observed_support_raises_priority(model, make_case):
+    base = make_case(scores=weak(model, "interests"))
+    observed = make_case(scores=weak(model, "interests"), observations=["rushed_to_contract"])
+    plain = {a.intervention: a for a in model.advise(base).advice}
+    seen = {a.intervention: a for a in model.advise(observed).advice}
+    common = [i for i in plain if i in seen and any(p.id == "observed" for p in seen[i].contributions)]
+    assert common
+    assert all(seen[i].priority > plain[i].priority for i in common)
+
+
+def test_every_advice_item_carries_questions_and_its_reasons(model, make_case):
+    report = model.advise(make_case(scores=weak(model, "relationship"), observations=["technical_orientation"]))
+    for item in report.advice:
+        assert item.questions
+        assert item.why[-1].concludes == f"advise:{item.intervention}"
+        assert all(step.sections for step in item.why)
+
+
+def test_language_switch_changes_words_not_conclusions(model, make_case):
+    case = make_case(scores=weak(model, "ambition"), observations=["buzzword_ambition"])
+    nl, en = model.advise(case, "nl"), model.advise(case, "en")
+    assert [a.intervention for a in nl.advice] == [a.intervention for a in en.advice]
+    assert [a.name for a in nl.advice] != [a.name for a in en.advice]

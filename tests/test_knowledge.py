@@ -1,0 +1,150 @@
+"""The knowledge base holds the whole model of the publication, in both languages, with sections."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kansrijk.errors import InputError
+from kansrijk.knowledgebase import KNOWLEDGE_FILES, load_knowledge
+from kansrijk.text import LANGUAGES, SECTION_PATTERN, Text
+
+KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+CONDITIONS = ["ambition", "interests", "relationship", "organisation", "process"]
+INDICATORS = [
+    "ambition.shared", "ambition.meaningful", "ambition.strategic_fit", "ambition.personal_meaning",
+    "interests.genuine_interest", "interests.value_for_each", "interests.room_to_negotiate", "interests.real_dialogue",
+    "relationship.capacity_to_connect", "relationship.group_dynamics", "relationship.trust",
+    "relationship.connecting_leadership",
+    "organisation.fitting_structure", "organisation.support", "organisation.decisiveness",
+    "organisation.clear_agreements",
+    "process.phasing", "process.content_and_process", "process.roles_and_direction", "process.results",
+]
+CHARACTERISTICS = ["mutual_dependence", "unclear_power_centre", "diversity", "split_loyalty", "new_reality"]
+NEGATIVE_DYNAMICS = {
+    "pseudo_collaboration": "ambition", "recurring_why_question": "ambition",
+    "defensive_behaviour": "interests", "permanent_negotiation": "interests",
+    "blocking_undercurrent": "relationship", "unstable_relations": "relationship", "enemy_images": "relationship",
+    "power_games": "relationship",
+    "under_organisation": "organisation", "excessive_control": "organisation",
+    "energy_loss": "process", "stagnation": "process",
+}
+SIGNALS = [
+    "rushed_to_contract", "skipped_exploration", "buzzword_ambition", "action_oriented_styles",
+    "technical_orientation", "unselected_team", "hierarchical_leadership", "agreement_only", "copied_procedures",
+    "unclear_decisions", "diverging_phase_images", "subgroups", "poor_meetings",
+]
+SOURCES_CITED = ["fisher_ury_patton_1991", "isaacs_1999", "hirschhorn_gilmore_1992", "de_man_2006", "weick_1995"]
+
+
+def test_conditions_in_the_order_of_the_publication(model):
+    assert model.kb.condition_ids() == CONDITIONS
+
+
+def test_table_1_indicators_in_order_four_per_condition(model):
+    assert [i.id for i in model.kb.indicators] == INDICATORS
+    for condition in CONDITIONS:
+        assert len(model.kb.indicators_of(condition)) == 4
+
+
+def test_characteristics_of_section_2(model):
+    assert [c.id for c in model.kb.characteristics] == CHARACTERISTICS
+
+
+def test_negative_dynamics_tied_to_their_condition(model):
+    negative = {d.id: d.condition for d in model.kb.dynamics if d.polarity == "negative"}
+    assert negative == NEGATIVE_DYNAMICS
+
+
+def test_every_condition_has_positive_dynamics(model):
+    positive = {d.condition for d in model.kb.dynamics if d.polarity == "positive"}
+    assert positive == set(CONDITIONS)
+
+
+def test_antecedent_signals_named_by_the_text(model):
+    assert set(SIGNALS) <= set(model.kb.by_id["signal"])
+
+
+def test_cited_literature_is_present(model):
+    assert set(SOURCES_CITED) <= set(model.kb.by_id["source"])
+
+
+def test_every_condition_has_interventions_with_questions(model):
+    for condition in CONDITIONS:
+        interventions = [i for i in model.kb.interventions if i.condition == condition]
+        assert len(interventions) >= 4, condition
+        assert all(i.questions for i in interventions)
+
+
+def _texts(item):
+    for value in item.__dict__.values():
+        if isinstance(value, Text):
+            yield value
+        elif isinstance(value, list):
+            for element in value:
+                if isinstance(element, Text):
+                    yield element
+                elif hasattr(element, "__dict__"):
+                    yield from _texts(element)
+
+
+def test_every_item_has_both_languages_and_valid_sections(model):
+    kb = model.kb
+    for items in (kb.conditions, kb.indicators, kb.characteristics, kb.dynamics, kb.signals, kb.interventions,
+                  kb.sources):
+        for item in items:
+            texts = list(_texts(item))
+            assert texts, item.id
+            for text in texts:
+                for lang in LANGUAGES:
+                    assert text(lang).strip(), (item.id, lang)
+                assert text.nl != text.en or len(text.nl) < 20, item.id  # a translation, not a copy
+            assert item.sections and all(SECTION_PATTERN.match(s) for s in item.sections), item.id
+
+
+def test_organisation_follows_ambition(model):
+    organisation = model.kb.by_id["condition"]["organisation"]
+    assert "ambition" in [f.condition for f in organisation.follows]
+
+
+@pytest.fixture
+def broken(tmp_path):
+    """A copy of knowledge/ to break one thing in."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target)
+    return target
+
+
+def test_missing_language_names_file_key_and_line(broken):
+    path = broken / "conditions.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    en_line = next(n for n, line in enumerate(lines) if line.strip().startswith("en:"))
+    del lines[en_line]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_knowledge(broken)
+    message = str(error.value)
+    assert "conditions.yaml:" in message and "[0].name.en: this key is required but missing" in message
+
+
+def test_unknown_condition_reference_suggests_the_closest(broken):
+    path = broken / "indicators.yaml"
+    text = path.read_text(encoding="utf-8").replace("condition: ambition", "condition: ambitoin", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_knowledge(broken)
+    assert "indicators.yaml" in str(error.value) and "did you mean 'ambition'?" in str(error.value)
+
+
+def test_bad_section_reference_is_refused(broken):
+    path = broken / "signals.yaml"
+    text = path.read_text(encoding="utf-8").replace('"§3.2"', '"§3.9"', 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_knowledge(broken)
+    assert "'§3.9' is not a section of the publication" in str(error.value)
+
+
+def test_every_knowledge_file_is_loaded(model):
+    assert sorted(KNOWLEDGE_FILES) == sorted(p.name for p in KNOWLEDGE.glob("*.yaml") if p.name != "policy.yaml")

@@ -1,0 +1,145 @@
+"""Rule records load with clear errors, cover the publication's claims and form an acyclic, chaining graph."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kansrijk.errors import InputError
+from kansrijk.rulebook import load_rules
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+@pytest.fixture
+def rules_dir(tmp_path):
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def write(directory, text):
+    (directory / "zz_extra.yaml").write_text(text, encoding="utf-8")
+
+
+RULE = """- id: ZZZ-01
+  claim: {{nl: "x", en: "y"}}
+  sections: ["§4.2"]
+  if:
+    - {premise}
+  then: {{{conclusion}}}
+  certainty: {certainty}
+"""
+
+
+def test_unknown_target_is_located_and_suggested(model, rules_dir):
+    write(rules_dir, RULE.format(premise="observed: rushed_to_contrakt", conclusion="neglect: interests", certainty=0.5))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    message = str(error.value)
+    assert "zz_extra.yaml:5: [0].if[0]: unknown observed id 'rushed_to_contrakt'" in message
+    assert "did you mean 'rushed_to_contract'?" in message
+
+
+def test_cycle_is_refused(model, rules_dir):
+    # neglect of interests already predicts permanent negotiation; closing the loop must fail
+    write(rules_dir, RULE.format(premise="dynamic: permanent_negotiation", conclusion="neglect: interests", certainty=0.5))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    assert "the rules form a cycle" in str(error.value)
+    assert "neglect:interests" in str(error.value)
+
+
+def test_zero_certainty_is_refused(model, rules_dir):
+    write(rules_dir, RULE.format(premise="observed: subgroups", conclusion="neglect: process", certainty=0))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    assert "certainty: a certainty of 0 says nothing" in str(error.value)
+
+
+def test_premise_with_two_kinds_is_refused(model, rules_dir):
+    write(rules_dir, RULE.format(premise="{observed: subgroups, neglect: process}", conclusion="neglect: process",
+                                 certainty=0.5))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    assert "a premise names exactly one of" in str(error.value)
+
+
+def test_score_threshold_out_of_range_is_refused(model, rules_dir):
+    write(rules_dir, RULE.format(premise="{score: relationship.trust, at_most: 6}", conclusion="neglect: relationship",
+                                 certainty=0.5))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    assert "at_most 6.0 is out of range for score" in str(error.value)
+
+
+def test_duplicate_rule_id_is_refused(model, rules_dir):
+    first = model.book.records[0].id
+    write(rules_dir, RULE.format(premise="observed: subgroups", conclusion="neglect: process", certainty=0.5)
+          .replace("ZZZ-01", first))
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, rules_dir)
+    assert f"rule id {first!r} is also used in" in str(error.value)
+
+
+def test_every_rule_cites_a_section_of_2_to_5(model):
+    for record in model.book.records:
+        assert any(s[:2] in ("§2", "§3", "§4", "§5") or s in ("Tabel 1", "Figuur 2") for s in record.sections), record.id
+
+
+def test_every_claim_in_both_languages(model):
+    for record in model.book.records:
+        assert record.claim.nl.strip() and record.claim.en.strip() and record.claim.nl != record.claim.en
+
+
+def test_every_intervention_can_be_advised(model):
+    advised = {i.conclusion.target for i in model.book.instances if i.conclusion.kind == "advise"}
+    assert advised == set(model.kb.by_id["intervention"])
+
+
+def test_every_negative_dynamic_is_predicted_from_its_conditions_neglect(model):
+    predicted = {
+        (i.premises[0].target, i.conclusion.target)
+        for i in model.book.instances
+        if i.conclusion.kind == "dynamic" and len(i.premises) == 1 and i.premises[0].kind == "neglect"
+    }
+    for dynamic in model.kb.dynamics:
+        if dynamic.polarity == "negative":
+            assert (dynamic.condition, dynamic.id) in predicted, dynamic.id
+
+
+def test_every_negative_dynamic_observed_points_to_its_condition(model):
+    diagnosed = {
+        (i.premises[0].target, i.conclusion.target)
+        for i in model.book.instances
+        if i.conclusion.kind == "neglect" and len(i.premises) == 1 and i.premises[0].kind == "observed"
+    }
+    for dynamic in model.kb.dynamics:
+        if dynamic.polarity == "negative":
+            assert (dynamic.id, dynamic.condition) in diagnosed, dynamic.id
+
+
+def test_every_characteristic_asks_something_of_the_adviser(model):
+    heeded = {i.conclusion.target for i in model.book.instances if i.conclusion.kind == "heed"}
+    assert heeded == set(model.kb.by_id["characteristic"])
+
+
+def test_the_graph_is_at_least_four_levels_deep(model):
+    # observation -> dynamic -> ... -> condition -> advice: a chain of at least three rules
+    assert max(model.book.levels.values()) >= 4
+
+
+def test_every_advice_rule_needs_a_problem(model):
+    """No rule advises on good news alone: each advise rule reads a neglect, a dynamic, a low score or an observation."""
+    negative = {d.id for d in model.kb.dynamics if d.polarity == "negative"} | set(model.kb.by_id["signal"])
+    for instance in model.book.instances:
+        if instance.conclusion.kind != "advise":
+            continue
+        problems = [
+            p for p in instance.premises if not p.negated and (
+                p.kind == "neglect"
+                or (p.kind in ("dynamic", "observed") and p.target in negative)
+                or (p.kind in ("score", "mean") and p.at_most is not None)
+            )
+        ]
+        assert problems, instance.key
