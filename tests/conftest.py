@@ -11,6 +11,7 @@ from kansrijk.model import Model, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+HEALTHCARE = ROOT / "examples" / "zorgalliantie.yaml"  # a case with advice, observations and characteristics
 
 
 def pytest_addoption(parser):

@@ -9,7 +9,7 @@ import sys
 from click.testing import CliRunner
 
 from kansrijk.cli import main
-from tests.conftest import EXAMPLES
+from tests.conftest import HEALTHCARE
 
 ALL_HIGH = {"scores": {}}
 
@@ -70,7 +70,7 @@ def test_same_input_same_bytes_across_processes():
         env = dict(os.environ, PYTHONHASHSEED=seed)
         for fmt in ("json", "text"):
             result = subprocess.run(
-                [sys.executable, "-m", "kansrijk", "advise", str(EXAMPLES[0]), "--format", fmt],
+                [sys.executable, "-m", "kansrijk", "advise", str(HEALTHCARE), "--format", fmt],
                 capture_output=True, env=env, check=True,
             )
             outputs.add((fmt, result.stdout))
@@ -94,7 +94,7 @@ def test_counter_evidence_from_scores_weakens_an_observed_symptom(model, make_ca
 
 
 def test_json_output_has_the_documented_keys(tmp_path):
-    result = CliRunner().invoke(main, ["advise", str(EXAMPLES[0]), "--format", "json"])
+    result = CliRunner().invoke(main, ["advise", str(HEALTHCARE), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {"case", "focus", "conditions", "dynamics", "advice"} <= set(data)
@@ -109,7 +109,7 @@ def test_json_output_has_the_documented_keys(tmp_path):
 
 
 def test_case_from_stdin_matches_case_from_file():
-    text = EXAMPLES[0].read_text(encoding="utf-8")
-    from_file = CliRunner().invoke(main, ["advise", str(EXAMPLES[0]), "--format", "json"])
+    text = HEALTHCARE.read_text(encoding="utf-8")
+    from_file = CliRunner().invoke(main, ["advise", str(HEALTHCARE), "--format", "json"])
     from_stdin = CliRunner().invoke(main, ["advise", "-", "--format", "json"], input=text)
-    assert from_file.output.replace(str(EXAMPLES[0]), "") == from_stdin.output
+    assert from_file.output.replace(str(HEALTHCARE), "") == from_stdin.output

@@ -1,0 +1,71 @@
+"""The documentation stays true: generated docs are fresh, and what the README shows works."""
+
+import re
+
+from click.testing import CliRunner
+
+from kansrijk.cli import main
+from kansrijk.docs import rules_markdown, section_table
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_rules_doc_is_generated_from_the_current_records(model):
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == rules_markdown(model), "docs/rules.md is stale: run kansrijk docs -o docs/rules.md --force"
+
+
+def test_section_table_covers_sections_2_to_5(model):
+    sections = {s for s, _ in section_table(model)}
+    for required in ["§2", "§3.1", "§3.2", "§3.3", "§3.4", "§3.5", "§4.1", "§4.2", "§4.3", "§4.4", "§4.5",
+                     "§5.1", "§5.2", "§5.3", "§5.4"]:
+        assert required in sections
+
+
+def test_every_rule_is_documented(model):
+    doc = rules_markdown(model)
+    for record in model.book.records:
+        assert f"### {record.id}\n" in doc
+
+
+def test_readme_case_example_is_a_valid_case(tmp_path):
+    block = README.split("## The case format", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
+    path = tmp_path / "case.yaml"
+    path.write_text(block, encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+
+
+def test_readme_lists_exactly_the_known_ids(model):
+    section = README.split("## The case format", 1)[1].split("## The command line", 1)[0]
+    listed = set(re.findall(r"`([a-z_]+(?:\.[a-z_]+)?)`", section))
+    kb = model.kb
+    assert set(kb.by_id["indicator"]) <= listed
+    assert set(kb.by_id["characteristic"]) <= listed
+    assert set(kb.by_id["signal"]) <= listed
+    assert {d.id for d in kb.dynamics if d.polarity == "negative"} <= listed
+    unknown = listed - set(kb.by_id["indicator"]) - set(kb.by_id["characteristic"]) - set(kb.observable_ids())
+    assert not unknown
+
+
+def test_quick_start_example_exists_and_runs():
+    commands = re.findall(r"kansrijk advise (examples/\S+)", README)
+    assert commands
+    for example in commands:
+        result = CliRunner().invoke(main, ["advise", example])
+        assert result.exit_code == 0, result.output
+
+
+def test_ci_runs_the_readme_test_command():
+    command = re.search(r"```sh\n(python3 -m venv .venv && .venv/bin/pip install -q -e \"\.\[test\]\".*)\n```", README)
+    assert command
+    assert command.group(1) in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        result = CliRunner().invoke(main, [name, "--help"])
+        assert result.exit_code == 0
+        assert "Example:" in result.output, name
+        assert f"kansrijk {name}" in result.output, name
