@@ -21,22 +21,19 @@ AS, MATCH, NOT, P, TEST, Rule = experta.AS, experta.MATCH, experta.NOT, experta.
 COMBINE_SALIENCE = 1000
 
 
-def _between(at_least: float | None, at_most: float | None):
-    return P(lambda v, lo=at_least, hi=at_most: (lo is None or v >= lo) and (hi is None or v <= hi))
-
-
 def pattern(premise: Premise):
-    """The experta pattern that matches facts satisfying the premise."""
+    """The experta pattern that matches facts satisfying the premise (negation aside)."""
     kind, target = premise.kind, premise.target
+    test = P(premise.accepts)
     if kind == "observed":
         return Observed(item=target)
     if kind == "score":
-        return Score(indicator=target, value=_between(premise.at_least, premise.at_most))
+        return Score(indicator=target, value=test)
     if kind == "mean":
-        return Mean(condition=target, value=_between(premise.at_least, premise.at_most))
+        return Mean(condition=target, value=test)
     if kind == "characteristic":
-        return Level(id=target, rank=P(lambda r, lo=premise.min_level: r >= lo))
-    return Belief(node=premise.node, cf=_between(premise.threshold, premise.at_most))
+        return Level(id=target, level=test)
+    return Belief(node=premise.node, cf=test)
 
 
 def fact_node(fact) -> str:

@@ -24,7 +24,7 @@ class Mean(Fact):
 
 
 class Level(Fact):
-    """How strongly a §2 characteristic is present: rank 1..3 for low..high (node 'characteristic:<id>')."""
+    """How strongly a §2 characteristic is present: level low, medium or high (node 'characteristic:<id>')."""
 
 
 class Evidence(Fact):

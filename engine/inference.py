@@ -9,7 +9,7 @@ from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
 from kansrijk.engine.facts import Belief, Level, Mean, Observed, Score, value_of
 from kansrijk.engine.record import Belief as BeliefRecord
 from kansrijk.engine.record import Inference
-from kansrijk.knowledgebase import LEVELS, KnowledgeBase
+from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.rulebook import RuleBook
 
 
@@ -43,8 +43,7 @@ def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
     for condition, (mean, answered) in condition_means(kb, evidence.scores).items():
         facts.append(Mean(condition=condition, value=mean, answered=answered))
     for characteristic in sorted(evidence.characteristics):
-        level = evidence.characteristics[characteristic]
-        facts.append(Level(id=characteristic, level=level, rank=LEVELS.index(level) + 1))
+        facts.append(Level(id=characteristic, level=evidence.characteristics[characteristic]))
     return facts
 
 

@@ -14,7 +14,7 @@ from kansrijk.text import LANGUAGES, Language, Text
 from kansrijk.yamlfile import read_document, validate
 
 FORMATS = ("text", "markdown", "json")
-TEMPLATE_OF = {"text": "advice.text.j2", "markdown": "advice.md.j2"}
+EXT = {"text": "text", "markdown": "md"}  # template name part per output format
 
 
 class Labels(RootModel[dict[str, Any]]):

@@ -106,6 +106,22 @@ class Premise(Strict):
         """For characteristic premises: the lowest level rank (1..3) that satisfies it."""
         return LEVELS.index(self.level or "high") + 1
 
+    def accepts(self, value: object) -> bool:
+        """Whether a fact with this value satisfies the premise, negation aside.
+
+        The engine's patterns test facts with this method, and why-not explanations use it to
+        say which premise failed, so both always agree. Values: True for an observation, the
+        score, the mean, the level name of a characteristic, or a belief's certainty.
+        """
+        if value is None:
+            return False
+        if self.kind == "observed":
+            return value is True
+        if self.kind == "characteristic":
+            return LEVELS.index(value) + 1 >= self.min_level
+        low = self.threshold if self.kind in BELIEF_KINDS else self.at_least
+        return (low is None or value >= low) and (self.at_most is None or value <= self.at_most)
+
 
 class Conclusion(Strict):
     kind: Literal["neglect", "dynamic", "advise", "heed"]

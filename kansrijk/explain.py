@@ -1,0 +1,141 @@
+"""Why and why-not, read from the engine's record of one case.
+
+`justify` walks back from a conclusion through the firings that made it to the case's own
+facts. `why_not` lists the rules that could have concluded something and, for each, which
+premises held and which failed, with the value the case had.
+"""
+
+from __future__ import annotations
+
+from kansrijk.advice import Advisor, r4
+from kansrijk.engine.record import Firing, Inference
+from kansrijk.rulebook import Premise
+from kansrijk.text import Language, Strict
+
+
+class FactNode(Strict):
+    """A fact in a justification tree: a case fact (a leaf) or a conclusion with its reasons."""
+
+    node: str
+    kind: str
+    name: str
+    value: float | int | str | bool | None
+    reasons: list[Reason] = []
+
+
+class Reason(Strict):
+    """One firing that lent its conclusion certainty, with the facts it matched."""
+
+    rule: str
+    binding: str
+    claim: str
+    sections: list[str]
+    rule_certainty: float
+    certainty: float
+    premises: list[FactNode]
+
+
+FactNode.model_rebuild()
+
+
+class PremiseCheck(Strict):
+    kind: str
+    target: str
+    name: str
+    negated: bool
+    at_least: float | None
+    at_most: float | None
+    level: str | None
+    value: float | int | str | bool | None  # what the case had; None: absent
+    holds: bool
+
+
+class Candidate(Strict):
+    """A rule that could conclude the target, and how it fared on this case."""
+
+    rule: str
+    binding: str
+    claim: str
+    sections: list[str]
+    rule_certainty: float
+    fired: bool
+    certainty: float | None  # what it lent, when it fired
+    premises: list[PremiseCheck]
+
+
+class WhyNot(Strict):
+    target: str
+    kind: str
+    name: str
+    certainty: float | None  # the combined certainty the case reached, if any rule fired
+    threshold: float
+    holds: bool  # the conclusion was drawn after all (at or above the threshold)
+    candidates: list[Candidate]
+
+
+class Explainer:
+    def __init__(self, advisor: Advisor):
+        self.advisor = advisor
+        self.book = advisor.book
+        self.kb = advisor.kb
+
+    def value_of(self, inference: Inference, node: str) -> object:
+        """What the record holds for a node: a case fact's value or a belief's certainty."""
+        if node in inference.inputs:
+            return inference.inputs[node]
+        belief = inference.beliefs.get(node)
+        return None if belief is None else belief.certainty
+
+    # -- why ---------------------------------------------------------------------------------
+    def justify(self, inference: Inference, node: str, lang: Language) -> FactNode:
+        kind = node.split(":", 1)[0]
+        value = self.value_of(inference, node)
+        belief = inference.beliefs.get(node)
+        reasons = [self.reason(inference, f, lang) for f in belief.firings] if belief else []
+        return FactNode(
+            node=node, kind=kind, name=self.advisor.name_of(node, lang),
+            value=r4(value) if isinstance(value, float) else value, reasons=reasons,
+        )
+
+    def reason(self, inference: Inference, firing: Firing, lang: Language) -> Reason:
+        record = self.book.by_id[firing.rule]
+        return Reason(
+            rule=firing.rule, binding=firing.binding, claim=record.claim(lang), sections=list(record.sections),
+            rule_certainty=record.certainty, certainty=r4(firing.certainty),
+            premises=[self.justify(inference, m.node, lang) for m in firing.matched],
+        )
+
+    # -- why not -------------------------------------------------------------------------------
+    def why_not(self, inference: Inference, node: str, lang: Language) -> WhyNot:
+        threshold = self.advisor.policy.advice_threshold
+        fired = {(f.rule, f.binding): f for f in inference.firings if f.concludes == node}
+        candidates = []
+        for instance in self.book.instances:
+            if instance.conclusion.node != node:
+                continue
+            firing = fired.get((instance.id, instance.binding))
+            record = instance.record
+            candidates.append(Candidate(
+                rule=instance.id, binding=instance.binding, claim=record.claim(lang), sections=list(record.sections),
+                rule_certainty=record.certainty, fired=firing is not None,
+                certainty=None if firing is None else r4(firing.certainty),
+                premises=[self.check(inference, p, lang) for p in instance.premises],
+            ))
+        certainty = inference.certainty(node)
+        return WhyNot(
+            target=node, kind=node.split(":", 1)[0], name=self.advisor.name_of(node, lang),
+            certainty=None if certainty is None else r4(certainty), threshold=threshold,
+            holds=certainty is not None and certainty >= threshold, candidates=candidates,
+        )
+
+    def check(self, inference: Inference, premise: Premise, lang: Language) -> PremiseCheck:
+        value = self.value_of(inference, premise.node)
+        accepted = premise.accepts(value)
+        return PremiseCheck(
+            kind=premise.kind, target=premise.target, name=self.advisor.name_of(premise.node, lang),
+            negated=premise.negated,
+            at_least=premise.threshold if premise.kind in ("neglect", "dynamic") else premise.at_least,
+            at_most=premise.at_most, level=premise.level or ("high" if premise.kind == "characteristic" else None),
+            value=r4(value) if isinstance(value, float) else value,
+            holds=accepted != premise.negated,
+        )
