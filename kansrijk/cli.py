@@ -163,6 +163,56 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
 
 
 @main.command()
+@click.argument("case")
+@click.option("--set", "sets", multiple=True, metavar="INDICATOR=VALUE", help="Change a score (1..5, or none).")
+@click.option("--add", "adds", multiple=True, metavar="ID", help="Add an observed dynamic or signal.")
+@click.option("--remove", "removes", multiple=True, metavar="ID", help="Remove an observation of the case.")
+@click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
+    """Advice for CASE before and after changing scores or observations, side by side.
+
+    Every change in focus, status, dynamics and advice names the rules behind it.
+
+    \b
+    Example:
+      kansrijk whatif examples/zorgalliantie.yaml --set interests.real_dialogue=4 --remove rushed_to_contract
+    """
+    from kansrijk.whatif import WhatIf, apply_edits, compare, parse_edits
+
+    model = load_model()
+    loaded = load_case(case, model.kb)
+    edits = parse_edits(sets, adds, removes)
+    if not edits:
+        raise click.UsageError("give at least one --set, --add or --remove")
+    changed = apply_edits(loaded, edits, model.kb)
+    lang = lang or loaded.language
+    before, after = model.infer(loaded), model.infer(changed)
+    reports = [model.advisor.report(loaded.name, loaded.notes, i, lang) for i in (before, after)]
+    result = WhatIf(case=loaded.name, edits=edits, before=reports[0], after=reports[1],
+                    changes=compare(reports[0], reports[1], before, after))
+    if fmt == "json":
+        text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
+            "before": summary(reports[0]), "after": summary(reports[1])})
+    else:
+        names = {c.id: c.name(lang) for c in model.kb.conditions}
+        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, names=names, name_of=model.advisor.name_of)
+    write_output(text, output, force)
+
+
+def summary(report) -> dict:
+    """The parts of a report that what-if compares."""
+    return {
+        "focus": report.focus,
+        "conditions": [{"id": c.id, "status": c.status, "neglect": c.neglect} for c in report.conditions],
+        "dynamics": [{"id": d.id, "certainty": d.certainty} for d in report.dynamics],
+        "advice": [{"rank": a.rank, "intervention": a.intervention, "priority": a.priority} for a in report.advice],
+    }
+
+
+@main.command()
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def docs(output: str | None, force: bool) -> None:

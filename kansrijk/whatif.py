@@ -1,0 +1,140 @@
+"""What-if: the advice for a case before and after changing some of its facts, and what changed why.
+
+Both runs are the engine's; a change is attributed to the rules whose firings differ between
+the two records in the chain behind the changed conclusion.
+"""
+
+from __future__ import annotations
+
+from kansrijk.advice import Report
+from kansrijk.case import Case
+from kansrijk.engine.record import Inference
+from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.text import Strict
+from kansrijk.yamlfile import Document, validate
+
+
+class Edit(Strict):
+    """One change to the case, as given on the command line."""
+
+    option: str  # set | add | remove
+    key: str
+    value: int | None = None
+
+
+class Change(Strict):
+    kind: str  # focus | status | dynamic | advice
+    id: str | None
+    change: str  # appeared | disappeared | moved | changed
+    before: str | float | int | None
+    after: str | float | int | None
+    rules: list[str]  # rules whose firings differ between the two runs, behind this change
+
+
+class WhatIf(Strict):
+    case: str
+    edits: list[Edit]
+    before: Report
+    after: Report
+    changes: list[Change]
+
+
+def parse_edits(sets: tuple[str, ...], adds: tuple[str, ...], removes: tuple[str, ...]) -> list[Edit]:
+    """--set INDICATOR=VALUE (VALUE 1..5, or none for don't know), --add ID, --remove ID."""
+    edits = []
+    for text in sets:
+        key, sep, value = text.partition("=")
+        if not sep or not key:
+            raise InputError("--set", [Problem("", f"{text!r} is not INDICATOR=VALUE", allowed="e.g. relationship.trust=4")])
+        if value.strip().lower() in ("none", "null", "?"):
+            edits.append(Edit(option="set", key=key.strip(), value=None))
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            raise InputError("--set", [Problem(key, f"{value!r} is not a whole number", allowed="1..5, or none")]) from None
+        edits.append(Edit(option="set", key=key.strip(), value=number))
+    edits += [Edit(option="add", key=item) for item in adds]
+    edits += [Edit(option="remove", key=item) for item in removes]
+    return edits
+
+
+def apply_edits(case: Case, edits: list[Edit], kb) -> Case:
+    """The case with the edits made, validated like a case file (so bad values stop with exit 2)."""
+    data = case.model_dump()
+    observations = list(data["observations"])
+    for edit in edits:
+        if edit.option == "set":
+            data["scores"][edit.key] = edit.value
+        elif edit.option == "add":
+            if edit.key in observations:
+                raise InputError("--add", [Problem(edit.key, "is already observed in the case")])
+            observations.append(edit.key)
+        elif edit.key not in observations:
+            raise InputError("--remove", [Problem(
+                edit.key, f"is not among the case's observations{suggest(edit.key, observations)}",
+                allowed=", ".join(observations) or "none: the case has no observations")])
+        else:
+            observations.remove(edit.key)
+    data["observations"] = observations
+    return validate(Case, Document("--set/--add", data, {}), context={"kb": kb})
+
+
+def chain_firings(inference: Inference, node: str) -> set[tuple[str, str]]:
+    """(rule, binding) of every firing behind node."""
+    found: set[tuple[str, str]] = set()
+    todo = [node]
+    while todo:
+        belief = inference.beliefs.get(todo.pop())
+        if belief is None:
+            continue
+        for firing in belief.firings:
+            if (firing.rule, firing.binding) not in found:
+                found.add((firing.rule, firing.binding))
+                todo.extend(m.node for m in firing.matched)
+    return found
+
+
+def _rules(before: Inference, after: Inference, *nodes: str) -> list[str]:
+    """Rules behind nodes that fired in one run and not at all in the other."""
+    fired_before = {(f.rule, f.binding) for f in before.firings}
+    fired_after = {(f.rule, f.binding) for f in after.firings}
+    gone = set().union(*(chain_firings(before, n) for n in nodes)) - fired_after
+    new = set().union(*(chain_firings(after, n) for n in nodes)) - fired_before
+    return sorted({f"{r}[{b}]" if b else r for r, b in gone | new})
+
+
+def compare(before_report: Report, after_report: Report, before: Inference, after: Inference) -> list[Change]:
+    changes: list[Change] = []
+    if before_report.focus != after_report.focus:
+        nodes = [f"neglect:{c}" for c in (before_report.focus, after_report.focus) if c]
+        changes.append(Change(kind="focus", id=None, change="changed", before=before_report.focus,
+                              after=after_report.focus, rules=_rules(before, after, *nodes)))
+    for old, new in zip(before_report.conditions, after_report.conditions):
+        if old.status != new.status or old.neglect != new.neglect:
+            changes.append(Change(kind="status", id=old.id, change="changed", before=_status(old), after=_status(new),
+                                  rules=_rules(before, after, f"neglect:{old.id}")))
+    old_dyn = {d.id: d for d in before_report.dynamics}
+    new_dyn = {d.id: d for d in after_report.dynamics}
+    for ident in sorted(old_dyn.keys() | new_dyn.keys()):
+        a, b = old_dyn.get(ident), new_dyn.get(ident)
+        if a and b and a.certainty == b.certainty:
+            continue
+        change = "appeared" if a is None else "disappeared" if b is None else "changed"
+        changes.append(Change(kind="dynamic", id=ident, change=change, before=a and a.certainty,
+                              after=b and b.certainty, rules=_rules(before, after, f"dynamic:{ident}")))
+    old_adv = {a.intervention: a for a in before_report.advice}
+    new_adv = {a.intervention: a for a in after_report.advice}
+    order = [a.intervention for a in after_report.advice] + [a.intervention for a in before_report.advice]
+    for ident in sorted(old_adv.keys() | new_adv.keys(), key=order.index):
+        a, b = old_adv.get(ident), new_adv.get(ident)
+        if a and b and a.rank == b.rank:
+            continue
+        change = "appeared" if a is None else "disappeared" if b is None else "moved"
+        changes.append(Change(kind="advice", id=ident, change=change, before=a and a.rank, after=b and b.rank,
+                              rules=_rules(before, after, f"advise:{ident}")))
+    return changes
+
+
+def _status(condition) -> str:
+    return condition.status if condition.neglect is None else f"{condition.status} ({condition.neglect})"
