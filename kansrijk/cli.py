@@ -14,6 +14,7 @@ from kansrijk.model import load_model
 from kansrijk.render import EXT, FORMATS, labels, render, to_json
 
 LANG = click.Choice(["nl", "en"])
+FORMATS_DATA = ("text", "json")  # for listings that have no markdown form
 
 
 class Group(click.Group):
@@ -226,6 +227,8 @@ def docs(output: str | None, force: bool) -> None:
 
     write_output(rules_markdown(load_model()), output, force)
 
+
+from kansrijk import cli_model  # noqa: E402,F401  (registers the commands that show the model)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

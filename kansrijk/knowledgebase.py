@@ -129,9 +129,18 @@ class KnowledgeBase:
     def condition_ids(self) -> list[str]:
         return [c.id for c in self.conditions]
 
-    def condition_of(self, kind: str, item_id: str) -> str | None:
-        item = self.by_id[kind].get(item_id)
-        return getattr(item, "condition", None)
+    def condition_of_node(self, node: str) -> str | None:
+        """The condition a graph node belongs to: 'neglect:ambition' and 'mean:ambition' -> ambition,
+        a dynamic, signal, indicator or intervention -> its condition; characteristics -> None."""
+        kind, target = node.split(":", 1)
+        if kind in ("neglect", "mean"):
+            return target
+        table = {"dynamic": ("dynamic",), "observed": ("dynamic", "signal"), "score": ("indicator",),
+                 "advise": ("intervention",)}.get(kind, ())
+        for name in table:
+            if target in self.by_id[name]:
+                return self.by_id[name][target].condition
+        return None
 
     def observable_ids(self) -> list[str]:
         """What an adviser may list under `observations`: dynamics and signals."""

@@ -57,7 +57,7 @@ def labels() -> Labels:
 
 
 def render(template: str, lang: Language, **context: Any) -> str:
-    return environment().get_template(template).render(t=labels().resolve(lang), **context)
+    return environment().get_template(template).render(t=labels().resolve(lang), lang=lang, **context)
 
 
 def to_json(data: Any) -> str:

@@ -1,0 +1,133 @@
+"""Commands that show the model itself: the rule browser, the model for teaching, the graph."""
+
+from __future__ import annotations
+
+import click
+import yaml
+
+from kansrijk.cli import FORMATS_DATA, LANG, main, write_output
+from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.model import load_model
+from kansrijk.render import render, to_json
+from kansrijk.text import SECTION_PATTERN
+
+
+@main.command()
+@click.option("--condition", help="Only rules that touch this condition (id).")
+@click.option("--section", help="Only rules that cite this section, e.g. §4.2 or 'Tabel 1'.")
+@click.option("--lang", type=LANG, default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+def rules(condition, section, lang, fmt) -> None:
+    """List the rules: id, sections and claim.
+
+    \b
+    Example:
+      kansrijk rules --condition interests --section §4.2 --lang en
+    """
+    model = load_model()
+    if condition is not None and condition not in model.kb.by_id["condition"]:
+        known = model.kb.condition_ids()
+        raise InputError("--condition", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
+                                                 allowed=", ".join(known))])
+    if section is not None and not SECTION_PATTERN.match(section):
+        raise InputError("--section", [Problem("", f"{section!r} is not a section of the publication",
+                                               allowed="§2, §3.1 .. §3.5, §4.1 .. §4.5, §5.1 .. §5.4, 'Tabel 1', 'Figuur 2'")])
+    selected = []
+    for record in model.book.records:
+        if section is not None and section not in record.sections:
+            continue
+        if condition is not None:
+            nodes = {n for i in model.book.instances if i.id == record.id
+                     for n in [i.conclusion.node, *(p.node for p in i.premises)]}
+            if condition not in {model.kb.condition_of_node(n) for n in nodes}:
+                continue
+        selected.append(record)
+    if fmt == "json":
+        text = to_json([{"id": r.id, "sections": r.sections, "claim": r.claim(lang)} for r in selected])
+    else:
+        text = render("rules.text.j2", lang, rules=selected)
+    click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("rule_id")
+@click.option("--lang", type=LANG, default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+def rule(rule_id, lang, fmt) -> None:
+    """Show one rule in full: claim, premises, conclusion, certainty, sections, the rules that
+    feed it and that it feeds, and a smallest example case on which it fires.
+
+    \b
+    Example:
+      kansrijk rule INT-03 --lang en
+    """
+    from kansrijk.minimal import MinimalCases
+
+    model = load_model()
+    record = model.book.by_id.get(rule_id.upper())
+    if record is None:
+        known = list(model.book.by_id)
+        raise InputError("rule", [Problem("", f"unknown rule {rule_id!r}{suggest(rule_id.upper(), known)}",
+                                          allowed="ids such as INT-03; `kansrijk rules` lists them")])
+    instance = next(i for i in model.book.instances if i.id == record.id)
+    case = MinimalCases(model).case_for(instance)
+    firing = next(f for f in model.reasoner.run(case_evidence(model, case)).firings
+                  if f.rule == record.id and f.binding == instance.binding)
+    example = {"binding": instance.binding, "case": case, "certainty": round(firing.certainty, 4),
+               "yaml": yaml.safe_dump({"name": f"{record.id} example", **case}, sort_keys=False, allow_unicode=True)}
+    if fmt == "json":
+        text = to_json({
+            **record.model_dump(mode="json", by_alias=True), "file": model.book.files[record.id],
+            "fed_by": model.book.feeding(record.id), "feeds": model.book.fed(record.id),
+            "example": {k: example[k] for k in ("binding", "case", "certainty")},
+        })
+    else:
+        text = render("rule.text.j2", lang, r=record, file=model.book.files[record.id],
+                      fed_by=model.book.feeding(record.id), feeds=model.book.fed(record.id), example=example)
+    click.echo(text, nl=False)
+
+
+def case_evidence(model, case: dict):
+    from kansrijk.case import Case
+
+    return Case.model_validate({"name": "example", **case}, context={"kb": model.kb}).evidence()
+
+
+@main.command(name="model")
+@click.argument("condition", required=False)
+@click.option("--lang", type=LANG, default="nl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def model_command(condition, lang, fmt, output, force) -> None:
+    """The model itself, for teaching: the characteristics of §2, and per condition its indicators,
+    the dynamics its neglect and its attention bring, the signals and the interventions, with sections.
+
+    \b
+    Example:
+      kansrijk model interests --lang en
+    """
+    model = load_model()
+    kb = model.kb
+    if condition is not None and condition not in kb.by_id["condition"]:
+        known = kb.condition_ids()
+        raise InputError("model", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
+                                           allowed=", ".join(known))])
+    conditions = [c for c in kb.conditions if condition in (None, c.id)]
+    if fmt == "json":
+        wanted = {c.id for c in conditions}
+        data = {
+            "conditions": [c.model_dump(mode="json") for c in conditions],
+            "indicators": [i.model_dump(mode="json") for i in kb.indicators if i.condition in wanted],
+            "dynamics": [d.model_dump(mode="json") for d in kb.dynamics if d.condition in wanted],
+            "signals": [s.model_dump(mode="json") for s in kb.signals if s.condition in wanted],
+            "interventions": [i.model_dump(mode="json") for i in kb.interventions if i.condition in wanted],
+        }
+        if condition is None:
+            data["characteristics"] = [c.model_dump(mode="json") for c in kb.characteristics]
+            data["sources"] = [s.model_dump(mode="json") for s in kb.sources]
+        text = to_json(data)
+    else:
+        names = {c.id: c.name(lang) for c in kb.conditions}
+        text = render("model.text.j2", lang, kb=kb, conditions=conditions, only=condition is not None, names=names)
+    write_output(text, output, force)
