@@ -123,16 +123,7 @@ class Advisor:
 
     def name_of(self, node: str, lang: Language) -> str:
         """The name, in lang, of what a node is about (an indicator, a condition, a dynamic, ...)."""
-        kind, target = node.split(":", 1)
-        table = {
-            "score": "indicator", "mean": "condition", "characteristic": "characteristic", "neglect": "condition",
-            "dynamic": "dynamic", "advise": "intervention", "heed": "characteristic",
-        }.get(kind)
-        if table is None:  # observed: a dynamic or a signal
-            item = self.kb.by_id["dynamic"].get(target) or self.kb.by_id["signal"][target]
-        else:
-            item = self.kb.by_id[table][target]
-        return item.name(lang)
+        return self.kb.item_of_node(node).name(lang)
 
     # -- the chain behind a conclusion ---------------------------------------------------
     def chain(self, inference: Inference, node: str, lang: Language) -> list[Step]:

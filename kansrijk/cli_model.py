@@ -131,3 +131,107 @@ def model_command(condition, lang, fmt, output, force) -> None:
         names = {c.id: c.name(lang) for c in kb.conditions}
         text = render("model.text.j2", lang, kb=kb, conditions=conditions, only=condition is not None, names=names)
     write_output(text, output, force)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot", "svg"]), default="mermaid", show_default=True)
+@click.option("--condition", help="Only the part of the graph that touches this condition (id).")
+@click.option("--lang", type=LANG, default="nl", show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def graph(fmt, condition, lang, output, force) -> None:
+    """The causal graph of the rule base: signals and scores -> dynamics -> conditions ->
+    interventions, each edge labelled with its rule ids. SVG needs Graphviz's `dot`.
+
+    \b
+    Example:
+      kansrijk graph --condition organisation --format dot -o organisation.dot
+    """
+    from kansrijk.graph import causal_graph, to_dot, to_mermaid, to_svg
+
+    built = causal_graph(load_model(), condition)
+    if fmt == "mermaid":
+        text = to_mermaid(built, lang)
+    else:
+        text = to_dot(built, lang)
+        if fmt == "svg":
+            text = to_svg(text)
+    write_output(text, output, force)
+
+
+@main.command()
+@click.option("--condition", help="Build the case around this condition (id); default: chosen by the seed.")
+@click.option("--seed", type=int, help="Case number: the same seed gives the same case. Default: a new one.")
+@click.option("--lang", type=LANG, default="nl", show_default=True)
+@click.option("--answers", help="Answer non-interactively: three answers (option number or id), comma-separated.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+def quiz(condition, seed, lang, answers, fmt) -> None:
+    """Practise diagnosing: a case vignette, three questions, verdicts from the engine.
+
+    Asks for the dynamic that threatens most, the condition to work on first and the first
+    intervention, then explains each answer with the model's chain of rules. Exit code 0
+    whenever the quiz ran, whatever the score.
+
+    \b
+    Example:
+      kansrijk quiz --seed 7 --lang en
+      kansrijk quiz --seed 7 --answers 2,interests,reopen_interest_dialogue --format json
+    """
+    import random
+
+    from kansrijk.quiz import build, grade, resolve_answer
+    from kansrijk.render import labels
+
+    model = load_model()
+    if condition is not None and condition not in model.kb.by_id["condition"]:
+        known = model.kb.condition_ids()
+        raise InputError("--condition", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
+                                                 allowed=", ".join(known))])
+    seed = random.SystemRandom().randrange(1, 10_000) if seed is None else seed
+    settings = list(labels().root["quiz"]["settings"])
+    built = build(model, seed, lang, condition, settings)
+    context = {
+        "describe": lambda item: model.kb.item_of_node(f"observed:{item}").name(lang),
+        "question_of": lambda indicator: model.kb.by_id["indicator"][indicator].question(lang),
+        "name_of": lambda kind, ident: model.kb.by_id[kind][ident].name(lang),
+    }
+    if answers is not None:
+        given = [a.strip() for a in answers.split(",")]
+        if len(given) != len(built.questions):
+            raise InputError("--answers", [Problem("", f"{len(given)} answers given",
+                                                   allowed=f"{len(built.questions)} answers, comma-separated")])
+        for question, answer in zip(built.questions, given):
+            if resolve_answer(question, answer) is None:
+                options = [o.id for o in question.options]
+                raise InputError("--answers", [Problem(question.id, f"{answer!r} is not one of the options"
+                                                       f"{suggest(answer, options)}",
+                                                       allowed="1..5 or " + ", ".join(options))])
+        graded = grade(model, built, given)
+        if fmt == "json":
+            click.echo(to_json(graded.model_dump(mode="json")), nl=False)
+            return
+        click.echo(render("quiz_vignette.text.j2", lang, quiz=graded, **context), nl=False)
+        for number, question in enumerate(graded.questions, start=1):
+            click.echo(render("quiz_question.text.j2", lang, q=question, number=number), nl=False)
+            click.echo(render("quiz_feedback.text.j2", lang, q=question, **context), nl=False)
+        click.echo(render("quiz_score.text.j2", lang, quiz=graded), nl=False)
+        return
+    if fmt == "json":
+        raise click.UsageError("--format json needs --answers")
+    t = labels().resolve(lang)
+    click.echo(render("quiz_vignette.text.j2", lang, quiz=built, **context), nl=False)
+    given = []
+    for number, question in enumerate(built.questions, start=1):
+        click.echo(render("quiz_question.text.j2", lang, q=question, number=number), nl=False)
+        answer = click.prompt(t["quiz"]["answer_prompt"],
+                              value_proc=lambda raw, q=question: _option(q, raw, resolve_answer))
+        given.append(answer)
+        marked = grade(model, built, given).questions[number - 1]
+        click.echo(render("quiz_feedback.text.j2", lang, q=marked, **context), nl=False)
+    click.echo(render("quiz_score.text.j2", lang, quiz=grade(model, built, given)), nl=False)
+
+
+def _option(question, raw: str, resolve) -> str:
+    if resolve(question, raw) is None:
+        raise click.BadParameter(f"{raw!r}: 1..{len(question.options)} " + " | ".join(o.id for o in question.options))
+    return raw

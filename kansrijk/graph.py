@@ -82,7 +82,8 @@ def causal_graph(model: Model, condition: str | None = None) -> Graph:
     kb = model.kb
     conditions = kb.condition_ids()
     if condition is not None and condition not in conditions:
-        raise InputError("graph", [Problem("condition", f"unknown condition {condition!r}{suggest(condition, conditions)}", allowed=", ".join(conditions))])
+        message = f"unknown condition {condition!r}{suggest(condition, conditions)}"
+        raise InputError("graph", [Problem("condition", message, allowed=", ".join(conditions))])
 
     grouped: dict[tuple[str, str, bool, bool], list[str]] = defaultdict(list)
     for instance in model.book.instances:
@@ -117,18 +118,10 @@ def causal_graph(model: Model, condition: str | None = None) -> Graph:
 
 
 def _node(model: Model, node_id: str) -> GraphNode:
-    kb = model.kb
     kind, target = node_id.split(":", 1)
-    if kind == "observed":
-        item_kind = "dynamic" if target in kb.by_id["dynamic"] else "signal"
-    else:
-        item_kind = {
-            "score": "indicator", "mean": "condition", "neglect": "condition", "characteristic": "characteristic",
-            "heed": "characteristic", "dynamic": "dynamic", "advise": "intervention",
-        }[kind]
-    item = kb.by_id[item_kind][target]
-    condition = target if item_kind == "condition" else getattr(item, "condition", None)
+    item = model.kb.item_of_node(node_id)
     names = {lang: item.name(lang) for lang in LANGUAGES}
+    condition = model.kb.condition_of_node(node_id)
     return GraphNode(node_id, _safe(node_id), kind, target, TYPE_OF_KIND[kind], condition, names)
 
 

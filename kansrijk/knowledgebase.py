@@ -129,18 +129,22 @@ class KnowledgeBase:
     def condition_ids(self) -> list[str]:
         return [c.id for c in self.conditions]
 
-    def condition_of_node(self, node: str) -> str | None:
-        """The condition a graph node belongs to: 'neglect:ambition' and 'mean:ambition' -> ambition,
-        a dynamic, signal, indicator or intervention -> its condition; characteristics -> None."""
+    def item_of_node(self, node: str) -> Strict:
+        """The knowledge item a graph node is about: 'score:relationship.trust' -> that indicator,
+        'neglect:ambition' -> the condition, 'observed:subgroups' -> the signal, and so on."""
         kind, target = node.split(":", 1)
-        if kind in ("neglect", "mean"):
-            return target
-        table = {"dynamic": ("dynamic",), "observed": ("dynamic", "signal"), "score": ("indicator",),
-                 "advise": ("intervention",)}.get(kind, ())
-        for name in table:
-            if target in self.by_id[name]:
-                return self.by_id[name][target].condition
-        return None
+        if kind == "observed":
+            return self.by_id["dynamic"].get(target) or self.by_id["signal"][target]
+        table = {
+            "score": "indicator", "mean": "condition", "neglect": "condition", "characteristic": "characteristic",
+            "heed": "characteristic", "dynamic": "dynamic", "advise": "intervention",
+        }[kind]
+        return self.by_id[table][target]
+
+    def condition_of_node(self, node: str) -> str | None:
+        """The condition a node belongs to (its own for neglect and mean); None for characteristics."""
+        item = self.item_of_node(node)
+        return item.id if isinstance(item, Condition) else getattr(item, "condition", None)
 
     def observable_ids(self) -> list[str]:
         """What an adviser may list under `observations`: dynamics and signals."""
