@@ -10,6 +10,10 @@ from __future__ import annotations
 from math import prod
 from typing import Iterable
 
+# Certainties carry no meaning beyond a few decimals; rounding away float noise keeps a value
+# that is 0.2 on paper (0.5 x 0.4) from landing at 0.19999999999999998, under a 0.2 threshold.
+PRECISION = 10
+
 
 def pool(strengths: Iterable[float]) -> float:
     """1 - (1-a)(1-b)...: independent pieces of evidence that each make a conclusion likely."""
@@ -18,7 +22,10 @@ def pool(strengths: Iterable[float]) -> float:
 
 def combine(certainties: Iterable[float]) -> float:
     """Combine certainty factors in [-1, 1] into one."""
-    values = list(certainties)
+    return round(_combine(list(certainties)), PRECISION)
+
+
+def _combine(values: list[float]) -> float:
     for_ = pool(c for c in values if c > 0)
     against = pool(-c for c in values if c < 0)
     if not against:
@@ -32,4 +39,4 @@ def combine(certainties: Iterable[float]) -> float:
 
 def conclude(rule_certainty: float, premise_certainties: Iterable[float]) -> float:
     """The certainty a rule lends its conclusion: its own certainty times its weakest premise."""
-    return rule_certainty * min(premise_certainties, default=1.0)
+    return round(rule_certainty * min(premise_certainties, default=1.0), PRECISION)

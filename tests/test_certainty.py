@@ -34,3 +34,11 @@ def test_combination_is_independent_of_order(values):
 def test_conclusion_takes_the_weakest_premise():
     assert conclude(0.8, [0.9, 0.5]) == pytest.approx(0.4)
     assert conclude(-0.5, []) == -0.5
+
+
+def test_a_certainty_that_is_a_threshold_on_paper_reaches_it():
+    # 0.7 x 2/7 is 0.2 on paper but 0.19999999999999998 in floats
+    assert 0.7 * (2 / 7) < 0.2
+    assert conclude(0.7, [2 / 7]) == 0.2
+    # (0.6 - 0.5) / (1 - 0.5) is 0.2 on paper but 0.19999999999999996 in floats
+    assert combine([0.6, -0.5]) == 0.2
