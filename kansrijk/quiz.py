@@ -18,6 +18,8 @@ from kansrijk.text import Language, Strict
 
 OPTIONS = 5  # answers to choose from per question
 ATTEMPTS = 50  # vignettes tried until one has a threatening dynamic, a focus and advice
+# question -> the kind of conclusion that answers it
+NODE_KIND = {"dynamic": "dynamic", "condition": "neglect", "intervention": "advise"}
 
 
 class Option(Strict):
@@ -29,7 +31,7 @@ class Option(Strict):
 class Question(Strict):
     id: str  # dynamic | condition | intervention
     options: list[Option]
-    expected: str
+    expected: str | None  # the engine's answer; None if the engine concludes nothing for it
     answer: str | None = None
     correct: bool | None = None
     close: bool | None = None  # not the expected answer, but also concluded by the engine
@@ -70,32 +72,34 @@ def build(model: Model, seed: int, lang: Language, condition: str | None = None,
                 scores[indicator.id] = rng.choice([1, 2, 2, 3])
             elif rng.random() < 0.4:
                 scores[indicator.id] = rng.choice([2, 3, 4, 4, 5])
-        case = Case.model_validate(
-            {"name": "quiz", "observations": sorted(chosen), "scores": scores}, context={"kb": kb})
-        inference = model.infer(case)
-        report = model.advisor.report("quiz", "", inference, lang)
-        threats = [d for d in report.dynamics if d.polarity == "negative" and not d.observed]
-        if threats and report.focus and report.advice:
+        vignette = Vignette(setting=rng.choice(list(settings)) if settings else "", condition=target,
+                            observations=sorted(chosen), scores=scores)  # scores in Table 1 order
+        inference, key = answer_key(model, vignette, lang)
+        if all(key):
             break
     else:  # pragma: no cover - the rule base always yields a vignette within a few attempts
         raise RuntimeError("no vignette found")
-    vignette = Vignette(setting=rng.choice(list(settings)) if settings else "", condition=target,
-                        observations=case.observations, scores=scores)  # Table 1 order
-    top = max(threats, key=lambda d: (d.certainty, d.id))
-    questions = [
-        _question(model, rng, "dynamic", top.id, [d.id for d in kb.dynamics if d.polarity == "negative"],
-                  inference, lang),
-        _question(model, rng, "condition", report.focus, kb.condition_ids(), inference, lang),
-        _question(model, rng, "intervention", report.advice[0].intervention, list(kb.by_id["intervention"]),
-                  inference, lang, prefer=[a.intervention for a in report.advice[1:]]),
-    ]
+    report = model.advisor.report("quiz", "", inference, lang)
+    pools = [[d.id for d in kb.dynamics if d.polarity == "negative"], kb.condition_ids(),
+             list(kb.by_id["intervention"])]
+    prefer = [[], [], [a.intervention for a in report.advice[1:]]]
+    questions = [_question(model, rng, kind, expected, pool, inference, lang, preferred)
+                 for kind, expected, pool, preferred in zip(NODE_KIND, key, pools, prefer)]
     return Quiz(seed=seed, language=lang, vignette=vignette, questions=questions)
 
 
-NODE_KIND = {"dynamic": "dynamic", "condition": "neglect", "intervention": "advise"}
+def answer_key(model: Model, vignette: Vignette, lang: Language) -> tuple[Inference, list[str | None]]:
+    """Run the engine on the vignette: the most certain threatening dynamic, the focus, the first advice."""
+    case = Case.model_validate({"name": "quiz", "observations": vignette.observations, "scores": vignette.scores},
+                               context={"kb": model.kb})
+    inference = model.infer(case)
+    report = model.advisor.report("quiz", "", inference, lang)
+    threats = [d for d in report.dynamics if d.polarity == "negative" and not d.observed]
+    top = max(threats, key=lambda d: (d.certainty, d.id)).id if threats else None
+    return inference, [top, report.focus, report.advice[0].intervention if report.advice else None]
 
 
-def _question(model, rng, kind, expected, pool, inference: Inference, lang, prefer=()) -> Question:
+def _question(model, rng, kind, expected, pool, inference: Inference, lang, prefer) -> Question:
     # distractors: what the engine also concluded makes the choice real; fill up from the pool
     concluded = [x for x in pool if x != expected and f"{NODE_KIND[kind]}:{x}" in inference.beliefs]
     distractors = list(dict.fromkeys([*prefer[:2], *rng.sample(concluded, k=min(2, len(concluded)))]))
@@ -110,18 +114,17 @@ def _question(model, rng, kind, expected, pool, inference: Inference, lang, pref
 
 
 def grade(model: Model, quiz: Quiz, answers: list[str]) -> Quiz:
-    """Mark the answers (an option number or an id each) against the engine's conclusions."""
-    case = Case.model_validate({"name": "quiz", "observations": quiz.vignette.observations,
-                                "scores": quiz.vignette.scores}, context={"kb": model.kb})
-    inference = model.infer(case)
+    """Mark the answers (an option number or an id each) by running the engine on the vignette."""
+    inference, key = answer_key(model, quiz.vignette, quiz.language)
     graded = []
-    for question, raw in zip(quiz.questions, answers):
+    for question, raw, expected in zip(quiz.questions, answers, key):
         answer = resolve_answer(question, raw)
         certainty = inference.certainty(f"{NODE_KIND[question.id]}:{answer}") if answer else None
         certainty = None if certainty is None else r4(certainty)
-        correct = answer == question.expected
+        correct = answer == expected
         graded.append(question.model_copy(update={
-            "answer": answer, "correct": correct, "answer_certainty": certainty,
+            "expected": expected, "answer": answer, "correct": correct, "answer_certainty": certainty,
+            "why": model.advisor.chain(inference, f"{NODE_KIND[question.id]}:{expected}", quiz.language),
             "close": not correct and certainty is not None and certainty >= model.policy.advice_threshold,
         }))
     graded += quiz.questions[len(graded):]

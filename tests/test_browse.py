@@ -1,0 +1,87 @@
+"""The rule browser and the model command."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kansrijk.cli import main
+from kansrijk.minimal import MinimalCases
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_rules_lists_every_rule(model):
+    result = run("rules", "--format", "json")
+    assert result.exit_code == 0
+    assert [r["id"] for r in json.loads(result.output)] == [r.id for r in model.book.records]
+
+
+def test_rules_filter_by_section_and_condition(model):
+    data = json.loads(run("rules", "--section", "§4.4", "--condition", "organisation", "--format", "json").output)
+    assert data and all("§4.4" in r["sections"] for r in data)
+    assert "ORG-01" in [r["id"] for r in data]
+    assert "INT-01" not in [r["id"] for r in data]
+
+
+def test_rule_shows_everything_of_one_rule():
+    result = run("rule", "INT-05", "--lang", "en")
+    assert result.exit_code == 0
+    for part in ("Claim:", "§3.2", "If (all premises):", "observed rushed_to_contract", "Then: advice",
+                 "Fed by: ", "INT-03", "Smallest example case", "On this case the rule fires"):
+        assert part in result.output
+
+
+def test_rule_json_has_feeding_and_example():
+    data = json.loads(run("rule", "ORG-03", "--format", "json").output)
+    assert data["fed_by"] and data["feeds"]
+    assert data["example"]["case"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["rule", "INT-3"], "did you mean 'INT-03'?"),
+    (["rules", "--condition", "interest"], "did you mean 'interests'?"),
+    (["rules", "--section", "§9"], "is not a section of the publication"),
+    (["model", "procces"], "did you mean 'process'?"),
+])
+def test_unknown_ids_exit_2(args, message):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_every_rules_example_case_makes_it_fire(model):
+    """The example `kansrijk rule` shows is checked on the engine, for every rule instance."""
+    finder = MinimalCases(model)
+    for instance in model.book.instances:
+        case = finder.case_for(instance)
+        assert case is not None, instance.key
+        from kansrijk.case import Case
+
+        evidence = Case.model_validate({"name": "x", **case}, context={"kb": model.kb}).evidence()
+        firings = model.reasoner.run(evidence).firings
+        assert any(f.rule == instance.id and f.binding == instance.binding for f in firings), instance.key
+
+
+def test_model_shows_a_condition_with_its_parts(model):
+    result = run("model", "interests", "--lang", "en")
+    assert result.exit_code == 0
+    for indicator in model.kb.indicators_of("interests"):
+        assert f"[{indicator.id}]" in result.output
+    assert "[permanent_negotiation]" in result.output and "[reopen_interest_dialogue]" in result.output
+    assert "[pseudo_collaboration]" not in result.output
+
+
+def test_model_whole_in_dutch_has_characteristics_and_sources(model):
+    result = run("model")
+    assert result.exit_code == 0
+    assert "Kenmerken van een samenwerkingsvraagstuk (§2)" in result.output
+    assert "Fisher" in result.output and "Isaacs" in result.output
+    assert all(f"[{c.id}]" in result.output for c in model.kb.conditions)
+
+
+def test_model_json():
+    data = json.loads(run("model", "--format", "json").output)
+    assert len(data["conditions"]) == 5 and len(data["indicators"]) == 20

@@ -1,0 +1,79 @@
+"""whatif: before and after, every change with the rule behind it."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kansrijk.cli import main
+from tests.conftest import HEALTHCARE
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def whatif_json(*args):
+    result = run("whatif", str(HEALTHCARE), "--format", "json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_removing_the_rushed_contract_removes_its_advice_and_names_the_rules():
+    data = whatif_json("--remove", "rushed_to_contract")
+    gone = {c["id"]: c for c in data["changes"] if c["kind"] == "advice" and c["change"] == "disappeared"}
+    assert "return_to_ambition_phase" in gone
+    assert "INT-05" in gone["return_to_ambition_phase"]["rules"]
+    assert "return_to_ambition_phase" not in [a["intervention"] for a in data["after"]["advice"]]
+    assert "return_to_ambition_phase" in [a["intervention"] for a in data["before"]["advice"]]
+
+
+def test_raising_scores_can_move_the_focus():
+    scores = [f"--set={i}=5" for i in ("interests.genuine_interest", "interests.value_for_each",
+                                       "interests.room_to_negotiate", "interests.real_dialogue")]
+    data = whatif_json(*scores, "--remove", "rushed_to_contract", "--remove", "permanent_negotiation",
+                       "--remove", "backing_not_involved")
+    focus = [c for c in data["changes"] if c["kind"] == "focus"]
+    assert focus and focus[0]["before"] == "interests" and focus[0]["after"] != "interests"
+    status = next(c for c in data["changes"] if c["kind"] == "status" and c["id"] == "interests")
+    assert status["before"].startswith("weak") and status["rules"]
+
+
+def test_adding_an_observation_makes_a_dynamic_appear_with_its_rule():
+    data = whatif_json("--add", "agreement_only")
+    appeared = {c["id"]: c for c in data["changes"] if c["kind"] == "dynamic" and c["change"] == "appeared"}
+    assert "under_organisation" in appeared
+    assert any(r.startswith("DIA-") or r.startswith("ORG-") for r in appeared["under_organisation"]["rules"])
+
+
+def test_an_edit_that_changes_nothing_says_so():
+    # relationship.trust is 3 already
+    result = run("whatif", str(HEALTHCARE), "--set", "relationship.trust=3", "--lang", "en")
+    assert result.exit_code == 0
+    assert "Nothing changes" in result.output
+
+
+def test_text_shows_before_and_after_side_by_side():
+    result = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en")
+    assert result.exit_code == 0
+    assert "before" in result.output and "after" in result.output
+    assert "disappears" in result.output and "because of" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--set", "relationship.trust"], "is not INDICATOR=VALUE"),
+    (["--set", "relationship.trust=high"], "'high' is not a whole number"),
+    (["--set", "relationship.trust=6"], "6 is out of range"),
+    (["--set", "relationship.trusts=3"], "did you mean 'relationship.trust'?"),
+    (["--add", "subgroup"], "did you mean 'subgroups'?"),
+    (["--add", "rushed_to_contract"], "is already observed"),
+    (["--remove", "subgroups"], "is not among the case's observations"),
+])
+def test_bad_edits_exit_2(args, message):
+    result = run("whatif", str(HEALTHCARE), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_whatif_needs_an_edit():
+    assert run("whatif", str(HEALTHCARE)).exit_code == 2
