@@ -67,19 +67,22 @@ def test_known_chain(graph):
     assert edge(graph, "dynamic:excessive_control", "neglect:relationship").rules == ("ORG-04",)
 
 
-def test_rules_on_one_edge_collapse_and_counter_evidence_is_marked(graph):
-    assert edge(graph, "mean:ambition", "neglect:ambition").label == "SCO-01[ambition], SCO-02[ambition]"
+def test_rules_on_one_edge_collapse_and_counter_evidence_is_marked(model, graph):
+    expected = sorted(i.key for i in model.book.instances if i.conclusion.node == "neglect:ambition"
+                      and [p.node for p in i.premises] == ["mean:ambition"] and i.record.certainty > 0)
+    assert len(expected) >= 2
+    assert edge(graph, "mean:ambition", "neglect:ambition").label == ", ".join(expected)
     counter = edge(graph, "mean:ambition", "neglect:ambition", negative=True)
     assert counter.label == "SCO-03[ambition], SCO-04[ambition]"
     assert edge(graph, "score:organisation.clear_agreements", "dynamic:under_organisation", negative=True).rules == ("ORG-07",)
     assert edge(graph, "score:organisation.clear_agreements", "dynamic:under_organisation") is None
 
 
-def test_negated_premise_is_its_own_edge(graph):
-    negated = [e for e in graph.edges if e.negated]
-    assert [(e.source, e.target, e.rules) for e in negated] == [
-        ("score:interests.real_dialogue", "dynamic:permanent_negotiation", ("INT-03",)),
-    ]
+def test_negated_premise_is_its_own_edge(model, graph):
+    negated = {(e.source, e.target) for e in graph.edges if e.negated}
+    expected = {(p.node, i.conclusion.node) for i in model.book.instances for p in i.premises if p.negated}
+    assert negated == expected
+    assert ("score:interests.real_dialogue", "dynamic:permanent_negotiation") in negated
     assert edge(graph, "score:interests.real_dialogue", "dynamic:permanent_negotiation") is None
 
 
@@ -195,7 +198,9 @@ def test_mermaid_is_well_formed(model, graph, lang):
         assert arrow == ("-.->" if e.negated else "-->")
         assert label.endswith(mermaid_escape(e.label))
     negated = {"nl": "niet", "en": "not"}[lang]
-    assert [label for _, arrow, label, _ in edges if arrow == "-.->"] == [f"{negated} INT-03"]
+    dashed = [label for _, arrow, label, _ in edges if arrow == "-.->"]
+    assert dashed and all(label.startswith(f"{negated} ") for label in dashed)
+    assert f"{negated} INT-03" in dashed
     kind = {"nl": "verwaarlozing", "en": "neglect"}[lang]
     assert nodes["neglect__interests"] == mermaid_escape(f'{kind}: {model.kb.by_id["condition"]["interests"].name(lang)}')
     assert len(text) < 50_000  # Mermaid's default maxTextSize
