@@ -218,6 +218,13 @@ class Advisor:
             if applies[c.per]
         ]
 
+    def held(self, inference: Inference, kind: str):
+        """(target, certainty) of the conclusions of one kind that reach the advice threshold."""
+        for target in inference.nodes(kind):
+            certainty = inference.certainty(f"{kind}:{target}")
+            if certainty >= self.policy.advice_threshold:
+                yield target, certainty
+
     def report(self, name: str, notes: str, inference: Inference, lang: Language) -> Report:
         kb = self.kb
         conditions = []
@@ -235,10 +242,7 @@ class Advisor:
         order = kb.condition_ids()
 
         dynamics = []
-        for target in inference.nodes("dynamic"):
-            certainty = inference.certainty(f"dynamic:{target}")
-            if certainty < self.policy.advice_threshold:
-                continue
+        for target, certainty in self.held(inference, "dynamic"):
             dynamic = kb.by_id["dynamic"][target]
             dynamics.append(DynamicResult(
                 id=target, condition=dynamic.condition, polarity=dynamic.polarity, name=dynamic.name(lang),
@@ -247,10 +251,7 @@ class Advisor:
         dynamics.sort(key=lambda d: (d.polarity != "negative", order.index(d.condition), -d.certainty, d.id))
 
         items = []
-        for target in inference.nodes("advise"):
-            certainty = inference.certainty(f"advise:{target}")
-            if certainty < self.policy.advice_threshold:
-                continue
+        for target, certainty in self.held(inference, "advise"):
             intervention = kb.by_id["intervention"][target]
             steps = self.chain(inference, f"advise:{target}", lang)
             parts = self.contributions(inference, target, certainty, statuses, focus, steps, lang)
@@ -264,10 +265,7 @@ class Advisor:
         advice = [AdviceItem(rank=n, **item) for n, item in enumerate(items, start=1)]
 
         heed = []
-        for target in inference.nodes("heed"):
-            certainty = inference.certainty(f"heed:{target}")
-            if certainty < self.policy.advice_threshold:
-                continue
+        for target, certainty in self.held(inference, "heed"):
             characteristic = kb.by_id["characteristic"][target]
             heed.append(HeedItem(
                 characteristic=target, level=str(inference.inputs.get(f"characteristic:{target}", "")),

@@ -25,10 +25,8 @@ def rules(condition, section, lang, fmt) -> None:
       kansrijk rules --condition interests --section §4.2 --lang en
     """
     model = load_model()
-    if condition is not None and condition not in model.kb.by_id["condition"]:
-        known = model.kb.condition_ids()
-        raise InputError("--condition", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
-                                                 allowed=", ".join(known))])
+    if condition is not None:
+        model.kb.require("condition", condition, "--condition")
     if section is not None and not SECTION_PATTERN.match(section):
         raise InputError("--section", [Problem("", f"{section!r} is not a section of the publication",
                                                allowed="§2, §3.1 .. §3.5, §4.1 .. §4.5, §5.1 .. §5.4, 'Tabel 1', 'Figuur 2'")])
@@ -109,10 +107,8 @@ def model_command(condition, lang, fmt, output, force) -> None:
     """
     model = load_model()
     kb = model.kb
-    if condition is not None and condition not in kb.by_id["condition"]:
-        known = kb.condition_ids()
-        raise InputError("model", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
-                                           allowed=", ".join(known))])
+    if condition is not None:
+        kb.require("condition", condition, "model")
     conditions = [c for c in kb.conditions if condition in (None, c.id)]
     if fmt == "json":
         wanted = {c.id for c in conditions}
@@ -183,10 +179,8 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
     from kansrijk.render import labels
 
     model = load_model()
-    if condition is not None and condition not in model.kb.by_id["condition"]:
-        known = model.kb.condition_ids()
-        raise InputError("--condition", [Problem("", f"unknown condition {condition!r}{suggest(condition, known)}",
-                                                 allowed=", ".join(known))])
+    if condition is not None:
+        model.kb.require("condition", condition, "--condition")
     seed = random.SystemRandom().randrange(1, 10_000) if seed is None else seed
     settings = list(labels().root["quiz"]["settings"])
     built = build(model, seed, lang, condition, settings)

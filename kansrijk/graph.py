@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, Problem
 from kansrijk.model import Model
 from kansrijk.render import render
 from kansrijk.text import LANGUAGES, Language
@@ -81,9 +81,8 @@ def causal_graph(model: Model, condition: str | None = None) -> Graph:
     """Nodes and edges of the rule base; with `condition`, only the edges touching one of its nodes."""
     kb = model.kb
     conditions = kb.condition_ids()
-    if condition is not None and condition not in conditions:
-        message = f"unknown condition {condition!r}{suggest(condition, conditions)}"
-        raise InputError("graph", [Problem("condition", message, allowed=", ".join(conditions))])
+    if condition is not None:
+        kb.require("condition", condition, "--condition")
 
     grouped: dict[tuple[str, str, bool, bool], list[str]] = defaultdict(list)
     for instance in model.book.instances:

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, RootModel
 
-from kansrijk.errors import InputError, suggest
+from kansrijk.errors import InputError, Problem, suggest
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
@@ -125,6 +125,14 @@ class KnowledgeBase:
             "intervention": {i.id: i for i in self.interventions},
             "source": {s.id: s for s in self.sources},
         }
+
+    def require(self, table: str, value: str, where: str) -> str:
+        """value if it is an id of table ('condition', 'dynamic', ...), else an InputError with a suggestion."""
+        known = list(self.by_id[table])
+        if value not in known:
+            raise InputError(where, [Problem("", f"unknown {table} {value!r}{suggest(value, known)}",
+                                             allowed=", ".join(known))])
+        return value
 
     def condition_ids(self) -> list[str]:
         return [c.id for c in self.conditions]

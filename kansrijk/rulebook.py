@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, RootModel, ValidationInfo, field_validator, model_validator
+from pydantic import Field, RootModel, field_validator, model_validator
 
 from kansrijk.errors import InputError, Problem, suggest
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
