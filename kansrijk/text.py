@@ -35,7 +35,7 @@ def section_sort_key(section: str) -> tuple:
 class Strict(BaseModel):
     """Every model of kansrijk refuses keys it does not know and is immutable once loaded."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(Strict):
