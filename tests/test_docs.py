@@ -1,6 +1,9 @@
 """The documentation stays true: generated docs are fresh, and what the README shows works."""
 
 import re
+import shlex
+
+import pytest
 
 from click.testing import CliRunner
 
@@ -69,3 +72,28 @@ def test_every_command_has_help_with_an_example():
         assert result.exit_code == 0
         assert "Example:" in result.output, name
         assert f"kansrijk {name}" in result.output, name
+
+
+def readme_examples():
+    """(command, shown output lines) for every `$ kansrijk ...` block in the README."""
+    blocks = re.findall(r"```\n\$ (kansrijk [^\n]+)\n(.*?)```", README, flags=re.S)
+    return [(command, [line for line in shown.splitlines() if line.strip()]) for command, shown in blocks]
+
+
+@pytest.mark.parametrize("command, shown", readme_examples(), ids=lambda x: x if isinstance(x, str) else "")
+def test_readme_output_examples_are_real(command, shown):
+    """Each line the README shows (up to a '...') appears in the command's real output."""
+    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    output = result.output
+    for line in shown:
+        text = line.strip()
+        if text == "...":
+            continue
+        text = text.removesuffix("...").rstrip()
+        assert text in output, f"README shows a line `{command}` does not print: {text}"
+
+
+def test_every_command_is_documented_in_the_readme():
+    for name in main.commands:
+        assert f"kansrijk {name}" in README, name
