@@ -28,7 +28,10 @@ class Change(Strict):
     change: str  # appeared | disappeared | moved | changed
     before: str | float | int | None
     after: str | float | int | None
-    rules: list[str]  # rules whose firings differ between the two runs, behind this change
+    rules: list[str]
+    # for a status: the neglect certainty behind it, before and after
+    before_neglect: float | None = None
+    after_neglect: float | None = None  # rules whose firings differ between the two runs, behind this change
 
 
 class WhatIf(Strict):
@@ -112,7 +115,8 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
                               after=after_report.focus, rules=_rules(before, after, *nodes)))
     for old, new in zip(before_report.conditions, after_report.conditions):
         if old.status != new.status or old.neglect != new.neglect:
-            changes.append(Change(kind="status", id=old.id, change="changed", before=_status(old), after=_status(new),
+            changes.append(Change(kind="status", id=old.id, change="changed", before=old.status, after=new.status,
+                                  before_neglect=old.neglect, after_neglect=new.neglect,
                                   rules=_rules(before, after, f"neglect:{old.id}")))
     old_dyn = {d.id: d for d in before_report.dynamics}
     new_dyn = {d.id: d for d in after_report.dynamics}
@@ -134,7 +138,3 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
         changes.append(Change(kind="advice", id=ident, change=change, before=a and a.rank, after=b and b.rank,
                               rules=_rules(before, after, f"advise:{ident}")))
     return changes
-
-
-def _status(condition) -> str:
-    return condition.status if condition.neglect is None else f"{condition.status} ({condition.neglect})"

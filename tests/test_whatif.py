@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from kansrijk.cli import main
-from tests.conftest import HEALTHCARE
+from tests.conftest import EXAMPLES, HEALTHCARE
 
 
 def run(*args):
@@ -36,7 +36,8 @@ def test_raising_scores_can_move_the_focus():
     focus = [c for c in data["changes"] if c["kind"] == "focus"]
     assert focus and focus[0]["before"] == "interests" and focus[0]["after"] != "interests"
     status = next(c for c in data["changes"] if c["kind"] == "status" and c["id"] == "interests")
-    assert status["before"].startswith("weak") and status["rules"]
+    assert status["before"] == "weak" and status["after"] != "weak" and status["rules"]
+    assert status["before_neglect"] > status["after_neglect"]
 
 
 def test_adding_an_observation_makes_a_dynamic_appear_with_its_rule():
@@ -77,3 +78,16 @@ def test_bad_edits_exit_2(args, message):
 
 def test_whatif_needs_an_edit():
     assert run("whatif", str(HEALTHCARE)).exit_code == 2
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_whatif_on_every_example(example, model):
+    from kansrijk.case import load_case
+
+    case = load_case(str(example), model.kb)
+    edit = ["--remove", case.observations[0]] if case.observations else ["--set", "process.results=1"]
+    result = run("whatif", str(example), "--format", "json", *edit)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["changes"], "removing an observation or a very low score changes something"
+    assert all(c["rules"] for c in data["changes"] if c["change"] in ("appeared", "disappeared"))
