@@ -35,6 +35,15 @@ ScoreValue = Annotated[StrictInt, Field(ge=1, le=5)]
 LevelName = Literal["low", "medium", "high"]
 
 
+class Respondent(Strict):
+    """One partner's answers. Their name is never shown in any output (survey privacy)."""
+
+    name: str | None = None
+    organisation: NonEmpty
+    scores: dict[IndicatorId, ScoreValue | None] = {}
+    observations: list[ObservableId] = []
+
+
 class Case(Strict):
     name: NonEmpty
     language: Language = "nl"
@@ -42,6 +51,10 @@ class Case(Strict):
     # None means "don't know": the indicator counts as unanswered.
     scores: dict[IndicatorId, ScoreValue | None] = {}
     observations: list[ObservableId] = []
+    # the partners' own answers, beside or instead of `scores` (see kansrijk/group.py)
+    respondents: list[Respondent] = []
+    # an organisation's own scores are shown only when at least this many of its people answered
+    min_group: Annotated[StrictInt, Field(ge=1)] = 3
     notes: str = ""
 
     @field_validator("observations")
@@ -66,6 +79,8 @@ ALLOWED = {
     "characteristics": "mutual_dependence, unclear_power_centre, diversity, split_loyalty, new_reality: low | medium | high",
     "scores": "indicator ids such as ambition.shared with a whole number 1..5, or null for don't know; the README's case format lists them",
     "observations": "ids of dynamics and signals; the README's case format lists them",
+    "respondents": "a list of {name (optional), organisation, scores, observations}",
+    "min_group": "a whole number >= 1 (default 3)",
     "notes": "free text",
 }
 
