@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kansrijk.engine.certainty import combine, conclude
 from kansrijk.engine.compat import experta
-from kansrijk.engine.facts import Belief, Evidence, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.facts import Belief, Divergence, Evidence, Level, Mean, Observed, Score, value_of
 from kansrijk.engine.record import Firing, Matched
 from kansrijk.engine.strategy import DeterministicStrategy
 from kansrijk.rulebook import Premise, RuleBook, RuleInstance, node
@@ -33,6 +33,8 @@ def pattern(premise: Premise):
         return Mean(condition=target, value=test)
     if kind == "characteristic":
         return Level(id=target, level=test)
+    if kind == "divergence":
+        return Divergence(target=target, gap=test)
     return Belief(node=premise.node, cf=test)
 
 
@@ -45,6 +47,8 @@ def fact_node(fact) -> str:
         return node("mean", fact["condition"])
     if isinstance(fact, Level):
         return node("characteristic", fact["id"])
+    if isinstance(fact, Divergence):
+        return node("divergence", fact["target"])
     return fact["node"]
 
 

@@ -27,6 +27,10 @@ class Level(Fact):
     """How strongly a §2 characteristic is present: level low, medium or high (node 'characteristic:<id>')."""
 
 
+class Divergence(Fact):
+    """The organisations' means differ by `gap` on a condition or indicator (node 'divergence:<id>')."""
+
+
 class Evidence(Fact):
     """One rule firing's support for a conclusion: node, rule, cf, support, firing."""
 
@@ -43,4 +47,6 @@ def value_of(fact: Fact) -> object:
         return fact["level"]
     if isinstance(fact, Belief):
         return fact["cf"]
+    if isinstance(fact, Divergence):
+        return fact["gap"]
     return fact["value"]

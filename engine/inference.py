@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from statistics import fmean
 
 from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
-from kansrijk.engine.facts import Belief, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.facts import Belief, Divergence, Level, Mean, Observed, Score, value_of
 from kansrijk.engine.record import Belief as BeliefRecord
 from kansrijk.engine.record import Inference
 from kansrijk.knowledgebase import KnowledgeBase
@@ -17,9 +17,10 @@ from kansrijk.rulebook import RuleBook
 class Evidence:
     """What a case tells the engine, already validated against the knowledge base."""
 
-    scores: dict[str, int] = field(default_factory=dict)  # indicator -> 1..5
+    scores: dict[str, float] = field(default_factory=dict)  # indicator -> 1..5 (a mean for group cases)
     observations: frozenset[str] = frozenset()
     characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
+    divergences: dict[str, float] = field(default_factory=dict)  # condition or indicator -> gap between organisations
 
 
 def condition_means(kb: KnowledgeBase, scores: dict[str, int]) -> dict[str, tuple[float, int]]:
@@ -44,6 +45,8 @@ def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
         facts.append(Mean(condition=condition, value=mean, answered=answered))
     for characteristic in sorted(evidence.characteristics):
         facts.append(Level(id=characteristic, level=evidence.characteristics[characteristic]))
+    for target in sorted(evidence.divergences):
+        facts.append(Divergence(target=target, gap=evidence.divergences[target]))
     return facts
 
 

@@ -4,6 +4,8 @@ their reasons. Every number here is read off the engine's beliefs and firings.""
 from __future__ import annotations
 
 from kansrijk.engine.record import Firing, Inference
+from kansrijk.group import Gap, Organisation
+from kansrijk.render import labels
 from kansrijk.knowledgebase import KnowledgeBase, Policy
 from kansrijk.rulebook import RuleBook
 from kansrijk.text import Language, Strict
@@ -97,6 +99,27 @@ class Focus(Strict):
     deferred: list[Deferral]
 
 
+class OrganisationScores(Strict):
+    """One organisation's means per condition; only shown when enough of its people answered."""
+
+    label: str  # its name, or an anonymous label when it is too small to be shown
+    respondents: int
+    shown: bool
+    conditions: dict[str, float | None]  # condition -> mean; empty when not shown
+
+
+class Divergence(Strict):
+    """A large difference between organisations: a confusion of tongues to analyse together."""
+
+    level: str  # condition | indicator
+    id: str
+    name: str
+    gap: float
+    threshold: float
+    high: str | None  # organisation labels; None where they may not be named
+    low: str | None
+
+
 class Report(Strict):
     case: str
     language: Language
@@ -107,6 +130,8 @@ class Report(Strict):
     dynamics: list[DynamicResult]
     advice: list[AdviceItem]
     heed: list[HeedItem]
+    organisations: list[OrganisationScores] = []
+    divergences: list[Divergence] = []
     firings: int
 
 
@@ -204,6 +229,7 @@ class Advisor:
             if statuses[c.id] in ("weak", "attention") and any(f.condition == condition for f in c.follows)
         ]
         observed = any(m.node.startswith("observed:") for s in steps for m in s.matched)
+        divergent = any(m.node.startswith("divergence:") for s in steps for m in s.matched)
         applies = {
             "certainty": certainty,
             "weak": 1.0 if status == "weak" else 0.0,
@@ -211,6 +237,7 @@ class Advisor:
             "focus": 1.0 if focus.condition == condition else 0.0,
             "precedes": 1.0 if followers else 0.0,
             "observed": 1.0 if observed else 0.0,
+            "divergence": 1.0 if divergent else 0.0,
         }
         return [
             PriorityPart(id=c.id, label=c.label(lang), value=round(c.weight * applies[c.per], 1))
@@ -225,7 +252,28 @@ class Advisor:
             if certainty >= self.policy.advice_threshold:
                 yield target, certainty
 
-    def report(self, name: str, notes: str, inference: Inference, lang: Language) -> Report:
+    def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
+        """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy)."""
+        anonymous = labels().resolve(lang)["group"]["anonymous"]
+        label = {}
+        for number, org in enumerate(orgs, start=1):
+            label[org.name] = org.name if org.respondents >= min_group else f"{anonymous} {number}"
+        shown = {o.name for o in orgs if o.respondents >= min_group}
+        organisations = [
+            OrganisationScores(label=label[o.name], respondents=o.respondents, shown=o.name in shown,
+                               conditions=dict(o.conditions) if o.name in shown else {})
+            for o in orgs
+        ]
+        named = [
+            Divergence(level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang), gap=g.gap,
+                       threshold=g.threshold, high=label[g.high] if g.high in shown else None,
+                       low=label[g.low] if g.low in shown else None)
+            for g in gaps
+        ]
+        return organisations, named
+
+    def report(self, name: str, notes: str, inference: Inference, lang: Language,
+               group: tuple[list[OrganisationScores], list[Divergence]] = ([], [])) -> Report:
         kb = self.kb
         conditions = []
         for condition in kb.conditions:
@@ -276,7 +324,8 @@ class Advisor:
 
         return Report(
             case=name, language=lang, notes=notes, focus=focus.condition, focus_detail=focus, conditions=conditions,
-            dynamics=dynamics, advice=advice, heed=heed, firings=len(inference.firings),
+            dynamics=dynamics, advice=advice, heed=heed, organisations=group[0], divergences=group[1],
+            firings=len(inference.firings),
         )
 
 

@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
-from kansrijk.engine.inference import Evidence
 from kansrijk.errors import InputError, Problem, suggest
 from kansrijk.text import Language, NonEmpty, Strict
 from kansrijk.yamlfile import parse_text, read_document, validate
@@ -65,12 +64,9 @@ class Case(Strict):
             raise ValueError(f"listed more than once: {', '.join(twice)}")
         return value
 
-    def evidence(self) -> Evidence:
-        return Evidence(
-            scores={k: v for k, v in self.scores.items() if v is not None},
-            observations=frozenset(self.observations),
-            characteristics=dict(self.characteristics),
-        )
+    def observed(self) -> frozenset[str]:
+        """What the adviser and the respondents observed, together."""
+        return frozenset(self.observations).union(*(r.observations for r in self.respondents))
 
 
 ALLOWED = {

@@ -118,7 +118,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
     loaded = load_case(case, model.kb)
     lang = lang or loaded.language
     inference = model.infer(loaded)
-    report = model.advisor.report(loaded.name, loaded.notes, inference, lang)
+    report = model.report(loaded, inference, lang)
     explainer = Explainer(model.advisor)
     t = labels().resolve(lang)
     if why_not is not None:
@@ -191,7 +191,7 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
     changed = apply_edits(loaded, edits, model.kb)
     lang = lang or loaded.language
     before, after = model.infer(loaded), model.infer(changed)
-    reports = [model.advisor.report(loaded.name, loaded.notes, i, lang) for i in (before, after)]
+    reports = [model.report(c, i, lang) for c, i in ((loaded, before), (changed, after))]
     result = WhatIf(case=loaded.name, edits=edits, before=reports[0], after=reports[1],
                     changes=compare(reports[0], reports[1], before, after))
     if fmt == "json":
@@ -229,6 +229,9 @@ def docs(output: str | None, force: bool) -> None:
 
 
 from kansrijk import cli_model  # noqa: E402,F401  (registers the commands that show the model)
+from kansrijk import cli_survey  # noqa: E402,F401  (registers `kansrijk import`)
+from kansrijk import cli_interview  # noqa: E402,F401
+from kansrijk import cli_report  # noqa: E402,F401
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import yaml
 
+from kansrijk.case import Case
 from kansrijk.cli import FORMATS_DATA, LANG, main, write_output
 from kansrijk.errors import InputError, Problem, suggest
 from kansrijk.model import load_model
@@ -69,7 +70,7 @@ def rule(rule_id, lang, fmt) -> None:
                                           allowed="ids such as INT-03; `kansrijk rules` lists them")])
     instance = next(i for i in model.book.instances if i.id == record.id)
     case = MinimalCases(model).case_for(instance)
-    firing = next(f for f in model.reasoner.run(case_evidence(model, case)).firings
+    firing = next(f for f in model.infer(Case.model_validate({"name": "example", **case}, context={"kb": model.kb})).firings
                   if f.rule == record.id and f.binding == instance.binding)
     example = {"binding": instance.binding, "case": case, "certainty": round(firing.certainty, 4),
                "yaml": yaml.safe_dump({"name": f"{record.id} example", **case}, sort_keys=False, allow_unicode=True)}
@@ -84,11 +85,6 @@ def rule(rule_id, lang, fmt) -> None:
                       fed_by=model.book.feeding(record.id), feeds=model.book.fed(record.id), example=example)
     click.echo(text, nl=False)
 
-
-def case_evidence(model, case: dict):
-    from kansrijk.case import Case
-
-    return Case.model_validate({"name": "example", **case}, context={"kb": model.kb}).evidence()
 
 
 @main.command(name="model")

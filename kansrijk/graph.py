@@ -25,6 +25,7 @@ TYPE_OF_KIND = {
     "observed": "input",
     "score": "input",
     "mean": "input",
+    "divergence": "input",
     "characteristic": "characteristic",
     "dynamic": "dynamic",
     "neglect": "condition",

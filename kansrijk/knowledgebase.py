@@ -143,6 +143,8 @@ class KnowledgeBase:
         kind, target = node.split(":", 1)
         if kind == "observed":
             return self.by_id["dynamic"].get(target) or self.by_id["signal"][target]
+        if kind == "divergence":  # on a condition or on one indicator
+            return self.by_id["condition"].get(target) or self.by_id["indicator"][target]
         table = {
             "score": "indicator", "mean": "condition", "neglect": "condition", "characteristic": "characteristic",
             "heed": "characteristic", "dynamic": "dynamic", "advise": "intervention",
@@ -234,14 +236,20 @@ class Contribution(Strict):
 
     id: str
     weight: float
-    per: Literal["certainty", "weak", "attention", "focus", "precedes", "observed"]
+    per: Literal["certainty", "weak", "attention", "focus", "precedes", "observed", "divergence"]
     label: Text
     sections: Sections = NonEmptySections
+
+
+class DivergenceThresholds(Strict):
+    condition: float = Field(gt=0, le=4)
+    indicator: float = Field(gt=0, le=4)
 
 
 class Policy(Strict):
     status: StatusThresholds
     advice_threshold: float = Field(gt=0, le=1)
+    divergence: DivergenceThresholds
     contributions: list[Contribution] = Field(min_length=1)
 
 

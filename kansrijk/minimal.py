@@ -11,11 +11,12 @@ from functools import cache
 from itertools import islice, product
 from math import ceil, floor
 
-from kansrijk.engine.inference import Evidence
+from kansrijk.case import Case
 from kansrijk.model import Model
 from kansrijk.rulebook import Premise, RuleInstance
 
 # a candidate case: frozenset of ('observed', id, True) | ('score', indicator, n) | ('characteristic', id, level)
+# | ('divergence', condition or indicator, None)
 Candidate = frozenset
 MAX_ALTERNATIVES = 6  # per premise; the graph is shallow, so a few alternatives reach every rule
 MAX_TRIES = 400
@@ -38,6 +39,8 @@ class MinimalCases:
             return (Candidate({("observed", target, True)}),)
         if kind == "characteristic":
             return (Candidate({("characteristic", target, premise.level or "high")}),)
+        if kind == "divergence":
+            return (Candidate({("divergence", target, None)}),)
         if kind in ("score", "mean"):
             value = floor(premise.at_most) if premise.at_most is not None else ceil(premise.at_least)
             indicators = [target] if kind == "score" else [i.id for i in self.kb.indicators_of(target)]
@@ -60,28 +63,30 @@ class MinimalCases:
         """The smallest case (as a case file's data) on which the instance fires, or None."""
         candidates = sorted(islice(self.inputs_for(instance), MAX_TRIES), key=lambda c: (len(c), sorted(c)))
         for candidate in candidates:
-            evidence = to_evidence(candidate)
-            firings = self.model.reasoner.run(evidence).firings
+            case = Case.model_validate({"name": "example", **to_case(self.kb, candidate)}, context={"kb": self.kb})
+            firings = self.model.infer(case).firings
             if any(f.rule == instance.id and f.binding == instance.binding for f in firings):
-                return to_case(candidate)
+                return to_case(self.kb, candidate)
         return None
 
 
-def to_evidence(candidate: Candidate) -> Evidence:
-    return Evidence(
-        scores={key: value for kind, key, value in candidate if kind == "score"},
-        observations=frozenset(key for kind, key, _ in candidate if kind == "observed"),
-        characteristics={key: value for kind, key, value in candidate if kind == "characteristic"},
-    )
-
-
-def to_case(candidate: Candidate) -> dict:
-    evidence = to_evidence(candidate)
+def to_case(kb, candidate: Candidate) -> dict:
+    """A case file's data for a candidate; a divergence becomes two organisations at opposite ends."""
     case: dict = {}
-    if evidence.characteristics:
-        case["characteristics"] = dict(sorted(evidence.characteristics.items()))
-    if evidence.scores:
-        case["scores"] = dict(sorted(evidence.scores.items()))
-    if evidence.observations:
-        case["observations"] = sorted(evidence.observations)
+    characteristics = {key: value for kind, key, value in candidate if kind == "characteristic"}
+    scores = {key: value for kind, key, value in candidate if kind == "score"}
+    observations = sorted(key for kind, key, _ in candidate if kind == "observed")
+    apart = sorted(key for kind, key, _ in candidate if kind == "divergence")
+    if characteristics:
+        case["characteristics"] = dict(sorted(characteristics.items()))
+    if scores:
+        case["scores"] = dict(sorted(scores.items()))
+    if observations:
+        case["observations"] = observations
+    if apart:
+        first = [key if key in kb.by_id["indicator"] else kb.indicators_of(key)[0].id for key in apart]
+        case["respondents"] = [
+            {"organisation": "A", "scores": {i: 1 for i in first}},
+            {"organisation": "B", "scores": {i: 5 for i in first}},
+        ]
     return case

@@ -7,7 +7,8 @@ from functools import cache
 
 from kansrijk.advice import Advisor, Report
 from kansrijk.case import Case
-from kansrijk.engine.inference import Reasoner
+from kansrijk.engine.inference import Evidence, Reasoner
+from kansrijk.group import divergences, indicator_means, organisations
 from kansrijk.engine.record import Inference
 from kansrijk.knowledgebase import KnowledgeBase, Policy, load_knowledge, load_policy
 from kansrijk.rulebook import RuleBook, load_rules
@@ -22,12 +23,31 @@ class Model:
     reasoner: Reasoner
     advisor: Advisor
 
+    def evidence(self, case: Case) -> Evidence:
+        """What the engine gets from a case. With respondents, each indicator's score is the mean of
+        all answers (the adviser's own `scores` count as one more answer) and divergences between
+        organisations become facts of their own."""
+        answers = [r.scores for r in case.respondents]
+        if case.scores:
+            answers.append(case.scores)
+        gaps = divergences(self.kb, self.policy, organisations(self.kb, case.respondents))
+        return Evidence(
+            scores=indicator_means(self.kb, answers),
+            observations=case.observed(),
+            characteristics=dict(case.characteristics),
+            divergences={g.id: g.gap for g in gaps},
+        )
+
     def infer(self, case: Case) -> Inference:
-        return self.reasoner.run(case.evidence())
+        return self.reasoner.run(self.evidence(case))
+
+    def report(self, case: Case, inference: Inference, lang: Language) -> Report:
+        orgs = organisations(self.kb, case.respondents)
+        group = self.advisor.group(orgs, divergences(self.kb, self.policy, orgs), case.min_group, lang)
+        return self.advisor.report(case.name, case.notes, inference, lang, group)
 
     def advise(self, case: Case, lang: Language | None = None) -> Report:
-        lang = lang or case.language
-        return self.advisor.report(case.name, case.notes, self.infer(case), lang)
+        return self.report(case, self.infer(case), lang or case.language)
 
 
 @cache

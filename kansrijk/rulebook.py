@@ -19,7 +19,7 @@ from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
-INPUT_KINDS = ("observed", "score", "mean", "characteristic")
+INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence")
 BELIEF_KINDS = ("neglect", "dynamic")
 PREMISE_KINDS = INPUT_KINDS + BELIEF_KINDS
 CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed")
@@ -34,6 +34,7 @@ TARGET_KINDS: dict[str, tuple[str, ...]] = {
     "score": ("indicator",),
     "mean": ("condition",),
     "characteristic": ("characteristic",),
+    "divergence": ("condition", "indicator"),
     "neglect": ("condition",),
     "dynamic": ("dynamic",),
     "advise": ("intervention",),
@@ -49,7 +50,7 @@ def node(kind: str, target: str) -> str:
 class Premise(Strict):
     """One condition of a rule. Written in YAML as `- score: interests.real_dialogue` + `at_most: 2`."""
 
-    kind: Literal["observed", "score", "mean", "characteristic", "neglect", "dynamic"]
+    kind: Literal["observed", "score", "mean", "characteristic", "divergence", "neglect", "dynamic"]
     target: str
     at_least: float | None = None
     at_most: float | None = None
@@ -78,7 +79,7 @@ class Premise(Strict):
     def _check_thresholds(self) -> Premise:
         if self.level is not None and self.kind != "characteristic":
             raise ValueError("'level' belongs to characteristic premises only")
-        bounds = {"score": (1, 5), "mean": (1, 5), "neglect": (0, 1), "dynamic": (0, 1)}
+        bounds = {"score": (1, 5), "mean": (1, 5), "divergence": (0, 4), "neglect": (0, 1), "dynamic": (0, 1)}
         for name in ("at_least", "at_most"):
             value = getattr(self, name)
             if value is None:

@@ -32,7 +32,7 @@ def test_every_advice_item_of_every_example_is_justified_down_to_case_facts(exam
     advice = json.loads(run("advise", str(example), "--format", "json").output)["advice"]
     assert len(data["explanations"]) == len(advice)
     for item in data["explanations"]:
-        assert all(leaf.split(":")[0] in ("observed", "score", "mean", "characteristic") for leaf in leaves(item["tree"]))
+        assert all(leaf.split(":")[0] in ("observed", "score", "mean", "characteristic", "divergence") for leaf in leaves(item["tree"]))
 
 
 def test_explanation_follows_the_engine(tmp_path):

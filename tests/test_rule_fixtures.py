@@ -38,7 +38,7 @@ from kansrijk.yamlfile import read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
-CASE_KEYS = {"scores", "observations", "characteristics"}
+CASE_KEYS = {"scores", "observations", "characteristics", "respondents"}
 ENTRY_KEYS = {"name", "case", "fires", "binding", "concludes", "xfail"}
 REQUIRED_KEYS = {"name", "case", "fires"}
 CONCLUDES_KEYS = {"node", "certainty"}
@@ -233,6 +233,9 @@ def _without_one_input(case: dict) -> list[tuple[str, dict]]:
     for key in ("scores", "characteristics"):
         for name in case.get(key) or {}:
             out.append((name, {**case, key: {k: v for k, v in case[key].items() if k != name}}))
+    for n, respondent in enumerate(case.get("respondents") or []):
+        rest = [r for m, r in enumerate(case["respondents"]) if m != n]
+        out.append((f"respondent {respondent['organisation']}", {**case, "respondents": rest}))
     return out
 
 

@@ -140,6 +140,7 @@ def test_every_advice_rule_needs_a_problem(model):
                 p.kind == "neglect"
                 or (p.kind in ("dynamic", "observed") and p.target in negative)
                 or (p.kind in ("score", "mean") and p.at_most is not None)
+                or p.kind == "divergence"
             )
         ]
         assert problems, instance.key

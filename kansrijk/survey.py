@@ -1,0 +1,783 @@
+"""Survey exports read into a case: one row per respondent becomes one of the case's `respondents`.
+
+A survey export is a CSV file (delimiter ; or ,, sniffed; UTF-8 with or without BOM) or an XLSX
+workbook (read with openpyxl, read-only). Its first non-empty row is the header. A mapping file
+says which column holds what:
+
+    name: Regionale zorgalliantie Noord      # optional: the case's name (--name overrides)
+    language: nl                             # optional: the case's language (nl | en)
+    min_group: 3                             # optional: copied into the case
+    notes: ...                               # optional: copied into the case
+    sheet: Antwoorden                        # optional: the worksheet of an XLSX file (default: the
+                                             #   first); ignored for CSV
+    organisation: Organisatie                # required: the column with the respondent's organisation
+    respondent: Naam                         # optional: the column with the respondent's name
+    scores:                                  # required: column -> indicator id (Table 1)
+      "We vertrouwen elkaar": relationship.trust
+    observations:                            # optional: columns with observed dynamics and signals
+      - column: Wat herkent u?               # a list column: several answers in one cell,
+        separator: ","                       #   split on , or ; unless a separator is given;
+        values:                              #   each answer an id, or a text translated here
+          Weinig ontmoetingen: few_encounters
+      - column: Te snel getekend?            # a yes/no column: ja/nee, yes/no, 1/0, x or empty
+        id: rushed_to_contract
+
+Column names are matched case- and whitespace-insensitively. Without a mapping file the default
+mapping is used: columns named like the indicator ids (e.g. `relationship.trust`), a column
+`organisation` or `organisatie`, optionally `name`/`naam` and `observations`/`waarnemingen`.
+
+Answers are numbers 1..5 or the labels in advice_templates/likert.yaml (Dutch or English);
+"weet niet", "don't know" and an empty cell become null. Every problem is collected with its row
+and column; `import_survey` raises one InputError with all of them, so nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BeforeValidator, Field, StrictInt, ValidationError, model_validator
+
+from kansrijk.case import Case, IndicatorId, ObservableId
+from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.knowledgebase import KnowledgeBase, default_dir
+from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
+from kansrijk.yamlfile import Document, read_document, validate
+
+# -- answers --------------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+def normalise(text: str) -> str:
+    """The form in which labels and column names are compared: case, spacing and apostrophes ignored."""
+    return _SPACE.sub(" ", text.replace("\u2019", "'").replace("\u2018", "'")).strip().casefold()
+
+
+class LabelList(Strict):
+    nl: list[NonEmpty] = Field(min_length=1)
+    en: list[NonEmpty] = Field(min_length=1)
+
+    def all(self) -> list[str]:
+        return [label for lang in LANGUAGES for label in getattr(self, lang)]
+
+
+ScoreKey = Annotated[StrictInt, Field(ge=1, le=5)]
+
+
+class AnswerTable(Strict):
+    """advice_templates/likert.yaml."""
+
+    scales: dict[NonEmpty, dict[ScoreKey, LabelList]] = Field(min_length=1)
+    dont_know: LabelList
+    flags: dict[Literal["yes", "no"], LabelList]
+
+    @model_validator(mode="after")
+    def _each_label_means_one_thing(self) -> AnswerTable:
+        for name, scale in self.scales.items():
+            if sorted(scale) != [1, 2, 3, 4, 5]:
+                raise ValueError(f"scale {name!r} needs labels for each of 1, 2, 3, 4 and 5")
+        if set(self.flags) != {"yes", "no"}:
+            raise ValueError("flags needs both `yes` and `no`")
+        for pairs in (self.answer_pairs(), self.flag_pairs()):
+            meaning: dict[str, Any] = {}
+            for label, value in pairs:
+                key = normalise(label)
+                if key in meaning and meaning[key] != value:
+                    raise ValueError(f"label {label!r} means both {meaning[key]!r} and {value!r}")
+                meaning[key] = value
+        numbers = [label for label, _ in self.answer_pairs() if _NUMBER.match(normalise(label))]
+        if numbers:
+            raise ValueError(f"labels {numbers} are numbers; numbers are read as themselves")
+        return self
+
+    def answer_pairs(self) -> list[tuple[str, int | None]]:
+        pairs = [(label, value) for scale in self.scales.values() for value, labels in scale.items()
+                 for label in labels.all()]
+        return pairs + [(label, None) for label in self.dont_know.all()]
+
+    def flag_pairs(self) -> list[tuple[str, bool]]:
+        return [(label, answer == "yes") for answer, labels in self.flags.items() for label in labels.all()]
+
+
+class AnswerError(ValueError):
+    """An answer that is not one; the message says why, `allowed` what would be."""
+
+    def __init__(self, message: str, allowed: str):
+        super().__init__(message)
+        self.allowed = allowed
+
+
+Kind = Literal["answer", "dont_know", "empty"]
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Reads survey cells as scores 1..5, don't know, or yes/no, by the table of likert.yaml."""
+
+    labels: dict[str, int | None]  # normalised label -> score, or None for don't know
+    flags: dict[str, bool]  # normalised label -> yes?
+    allowed: str
+    flags_allowed: str
+
+    @classmethod
+    def from_table(cls, table: AnswerTable) -> Answers:
+        scales = []
+        for scale in table.scales.values():
+            for lang in LANGUAGES:
+                scales.append(", ".join(getattr(scale[value], lang)[0] for value in sorted(scale)))
+        dont_know = ", ".join(getattr(table.dont_know, lang)[0] for lang in LANGUAGES)
+        allowed = f"1..5; {'; '.join(scales)}; {dont_know} or an empty cell for don't know"
+        yes = sorted({label for label in table.flags["yes"].all()})
+        no = sorted({label for label in table.flags["no"].all()})
+        flags_allowed = f"yes: {', '.join(yes)}; no: {', '.join(no)} or an empty cell"
+        return cls(
+            labels={normalise(label): value for label, value in table.answer_pairs()},
+            flags={normalise(label): value for label, value in table.flag_pairs()},
+            allowed=allowed,
+            flags_allowed=flags_allowed,
+        )
+
+    def score(self, cell: Any) -> tuple[int | None, Kind]:
+        """A cell as (score, 'answer'), (None, 'dont_know') or (None, 'empty'); AnswerError otherwise."""
+        if is_empty(cell):
+            return None, "empty"
+        if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
+            raise AnswerError(f"{_show(cell)!r} is not an answer", self.allowed)
+        if isinstance(cell, (int, float)):
+            return self._number(cell, _show(cell)), "answer"
+        text = normalise(cell)
+        if _NUMBER.match(text):
+            return self._number(float(text.replace(",", ".")), cell.strip()), "answer"
+        if text in self.labels:
+            value = self.labels[text]
+            return value, ("dont_know" if value is None else "answer")
+        raise AnswerError(f"{cell.strip()!r} is not an answer{suggest(text, list(self.labels))}", self.allowed)
+
+    def _number(self, number: float, shown: str) -> int:
+        allowed = "1..5, a label such as 'eens' or 'in grote mate', or 'weet niet', 'don't know' or empty for don't know"
+        if number != int(number):
+            raise AnswerError(f"{shown} is not a whole number", allowed)
+        if not 1 <= number <= 5:
+            raise AnswerError(f"{int(number)} is out of range", allowed)
+        return int(number)
+
+    def flag(self, cell: Any) -> bool:
+        """A yes/no cell; an empty one is no."""
+        if is_empty(cell):
+            return False
+        if isinstance(cell, bool):
+            return cell
+        text = normalise(_show(cell))
+        if text in self.flags:
+            return self.flags[text]
+        raise AnswerError(f"{_show(cell)!r} is not yes or no{suggest(text, list(self.flags))}", self.flags_allowed)
+
+
+@cache
+def answers() -> Answers:
+    doc = read_document(default_dir("kansrijk.advice_templates") / "likert.yaml")
+    return Answers.from_table(validate(AnswerTable, doc))
+
+
+def is_empty(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _show(cell: Any) -> str:
+    """A cell as text: 4.0 from a spreadsheet reads as 4."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+# -- the survey file ------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A survey export: its header and its rows, each with its row number in the file."""
+
+    name: str
+    kind: Literal["csv", "xlsx"]
+    detail: str  # the CSV delimiter or the worksheet's title
+    header_line: int
+    header: list[str]
+    rows: list[tuple[int, list[Any]]]
+    empty_rows: list[int] = field(default_factory=list)  # rows without any value, skipped
+
+    def column(self, index: int) -> str:
+        """How a column is named in messages: its header, or its letter/number when it has none."""
+        if index < len(self.header) and self.header[index]:
+            return repr(self.header[index])
+        return f"#{column_letter(index) if self.kind == 'xlsx' else index + 1} (no header)"
+
+
+def column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Table:
+    path = Path(path)
+    name = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        raise InputError(name, [Problem("", f"cannot read {suffix or 'a file without extension'} files"
+                                        + (" (the old Excel format); save it as .xlsx or CSV" if suffix == ".xls" else ""),
+                                        allowed=".csv, .xlsx")])
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(name, [Problem("", "no such file")]) from None
+    except OSError as exc:
+        raise InputError(name, [Problem("", exc.strerror or str(exc))]) from None
+    if not data.strip() or data.strip() == b"\xef\xbb\xbf":
+        raise InputError(name, [Problem("", "the file is empty")])
+    if suffix in (".xlsx", ".xlsm"):
+        kind, (detail, rows) = "xlsx", _xlsx_rows(path, name, sheet)
+    else:  # a CSV file has no sheets: the mapping's `sheet` is for the same survey exported as XLSX
+        kind, (detail, rows) = "csv", _csv_rows(data, name)
+    empty_rows = []
+    start = 0
+    while start < len(rows) and all(is_empty(c) for c in rows[start][1]):
+        empty_rows.append(rows[start][0])
+        start += 1
+    if start == len(rows):
+        raise InputError(name, [Problem("", f"sheet {detail!r} is empty" if kind == "xlsx" else "the file is empty")])
+    header_line, header_cells = rows[start]
+    header = ["" if is_empty(c) else _SPACE.sub(" ", _show(c)) for c in header_cells]
+    while header and not header[-1]:
+        header.pop()
+    body = []
+    for line, cells in rows[start + 1:]:
+        if all(is_empty(c) for c in cells):
+            empty_rows.append(line)
+        else:
+            body.append((line, list(cells)))
+    table = Table(name, kind, detail, header_line, header, body, empty_rows)
+    if not body:
+        raise InputError(name, [Problem("", "the file has a header but no respondents (no rows below it)", line=header_line)])
+    return table
+
+
+def _csv_rows(data: bytes, name: str) -> tuple[str, list[tuple[int, list[str]]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, [Problem("", "not UTF-8 text; export the survey as CSV UTF-8", line=line)]) from None
+    if "\x00" in text:
+        raise InputError(name, [Problem("", "not a text file (it contains NUL bytes); is it a spreadsheet?",
+                                        line=text[: text.index("\x00")].count("\n") + 1)])
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    line = 1
+    try:
+        for cells in reader:
+            rows.append((line, cells))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(name, [Problem("", f"not valid CSV: {exc}", line=line)]) from None
+    return delimiter, rows
+
+
+def sniff_delimiter(text: str) -> str:
+    """; or ,: the one that splits the first records into the most consistent rows of more than one cell."""
+    best, best_score = ",", None
+    for delimiter in (";", ","):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        records = []
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    records.append(cells)
+                if len(records) == 50:
+                    break
+        except csv.Error:
+            continue
+        if not records:
+            continue
+        width = len(records[0])
+        score = (width > 1, sum(len(r) == width for r in records) / len(records), width)
+        if best_score is None or score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _xlsx_rows(path: Path, name: str, sheet: str | None) -> tuple[str, list[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    def malformed(exc: Exception) -> InputError:
+        reason = str(exc).strip() or type(exc).__name__
+        return InputError(name, [Problem("", f"not a readable .xlsx workbook ({reason}); "
+                                             "save it again from the spreadsheet program, or export CSV")])
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # noqa: BLE001  a damaged workbook fails in many ways (zip, XML, KeyError...)
+            raise malformed(exc) from None
+        try:
+            titles = [ws.title for ws in workbook.worksheets]
+            if not titles:
+                raise InputError(name, [Problem("", "the workbook has no worksheets")])
+            if sheet is None:
+                worksheet = workbook.worksheets[0]
+            elif sheet in titles:
+                worksheet = workbook[sheet]
+            else:
+                raise InputError(name, [Problem("", f"no sheet {sheet!r}{suggest(sheet, titles)}",
+                                                allowed=", ".join(titles))])
+            # the stored dimensions may be stale; read every row there is
+            worksheet.reset_dimensions()
+            rows = [(number, list(values)) for number, values in
+                    enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)]
+            return worksheet.title, rows
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001  (as above, while reading the rows)
+            raise malformed(exc) from None
+        finally:
+            workbook.close()
+
+
+# -- the mapping ------------------------------------------------------------------------------
+
+
+def _column_text(value: Any) -> Any:
+    # a header such as 2024 arrives from YAML as a number; bools stay and fail (quote yes/no)
+    return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+Column = Annotated[NonEmpty, BeforeValidator(_column_text)]
+
+
+class ObservationColumn(Strict):
+    """A column with observations: a list column (`values`, `separator`) or a yes/no column (`id`)."""
+
+    column: Column
+    id: ObservableId | None = None
+    values: dict[Column, ObservableId] = {}
+    separator: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ObservationColumn:
+        if self.id is not None and (self.values or self.separator is not None):
+            raise ValueError("give `id` for a yes/no column, or `values`/`separator` for a list column, not both")
+        return self
+
+
+class Mapping(Strict):
+    name: NonEmpty | None = None
+    language: Language | None = None
+    min_group: Annotated[StrictInt, Field(ge=1)] | None = None
+    notes: str | None = None
+    sheet: NonEmpty | None = None
+    organisation: Column
+    respondent: Column | None = None
+    scores: dict[Column, IndicatorId] = Field(min_length=1)
+    observations: list[ObservationColumn] = []
+
+
+MAPPING_ALLOWED = {
+    "name": "a non-empty text: the case's name",
+    "language": "nl, en",
+    "min_group": "a whole number >= 1",
+    "notes": "free text",
+    "sheet": "the name of a worksheet of the XLSX file",
+    "organisation": "the name of the column that holds each respondent's organisation",
+    "respondent": "the name of the column that holds each respondent's name",
+    "scores": "a mapping from column name to indicator id, such as 'Vertrouwen: relationship.trust'; "
+              "the README's case format lists the ids",
+    "observations": "a list of {column, id} (a yes/no column) or {column, values, separator} (a list column); "
+                    "ids of dynamics and signals",
+}
+
+
+@dataclass
+class Source:
+    """Where each column of a mapping was written: for messages that point back at the mapping."""
+
+    name: str | None  # the mapping file; None for the default mapping
+    lines: dict[str, int] = field(default_factory=dict)  # column -> line in the mapping
+
+    def where(self, column: str) -> str:
+        if self.name is None:
+            return "the default mapping"
+        line = self.lines.get(column)
+        return f"{self.name}:{line}" if line else self.name
+
+
+def load_mapping(path: str | Path, kb: KnowledgeBase) -> tuple[Mapping, Source]:
+    doc = read_document(path)
+    if not isinstance(doc.data, dict):
+        raise InputError(doc.name, [doc.problem((), "a mapping file is a mapping with keys " + ", ".join(MAPPING_ALLOWED))])
+    try:
+        mapping = validate(Mapping, doc, context={"kb": kb})
+    except InputError as error:
+        error.problems = [_with_allowed(p) for p in error.problems]
+        raise
+    source = Source(doc.name)
+    source.lines[mapping.organisation] = doc.line(("organisation",))
+    if mapping.respondent is not None:
+        source.lines[mapping.respondent] = doc.line(("respondent",))
+    raw_scores = [(str(key), value) for key, value in doc.data["scores"].items()]  # as written, before stripping
+    for raw, _ in raw_scores:
+        source.lines.setdefault(raw.strip(), doc.line(("scores", raw)))
+    for index, item in enumerate(mapping.observations):
+        source.lines[item.column] = doc.line(("observations", index, "column"))
+    problems = _mapping_conflicts(mapping, doc, raw_scores)
+    if problems:
+        raise InputError(doc.name, problems)
+    return mapping, source
+
+
+def _with_allowed(problem: Problem) -> Problem:
+    top = problem.key.split(".")[0].split("[")[0]
+    if problem.allowed is None and top in MAPPING_ALLOWED:
+        return Problem(problem.key, problem.message, problem.line, MAPPING_ALLOWED[top])
+    return problem
+
+
+def _mapping_conflicts(mapping: Mapping, doc: Document, raw_scores: list[tuple[str, str]]) -> list[Problem]:
+    """A column used for two things, or an indicator read from two columns."""
+    problems = []
+    uses: dict[str, tuple[str, tuple]] = {}  # normalised column -> (what, loc)
+
+    def use(column: str, what: str, loc: tuple) -> None:
+        key = normalise(column)
+        if key in uses:
+            problems.append(doc.problem(loc, f"column {column!r} is already mapped as {uses[key][0]} "
+                                             f"(line {doc.line(uses[key][1])})"))
+        else:
+            uses[key] = (what, loc)
+
+    use(mapping.organisation, "the organisation", ("organisation",))
+    if mapping.respondent is not None:
+        use(mapping.respondent, "the respondent's name", ("respondent",))
+    indicators: dict[str, tuple] = {}
+    for raw, indicator in raw_scores:
+        use(raw, f"indicator {indicator}", ("scores", raw))
+        if indicator in indicators:
+            problems.append(doc.problem(("scores", raw), f"indicator {indicator} is already read from another column "
+                                                          f"(line {doc.line(indicators[indicator])})"))
+        else:
+            indicators[indicator] = ("scores", raw)
+    for index, item in enumerate(mapping.observations):
+        use(item.column, "observations", ("observations", index, "column"))
+    return problems
+
+
+ORGANISATION_COLUMNS = ("organisation", "organisatie", "organization")
+NAME_COLUMNS = ("name", "naam", "respondent")
+OBSERVATION_COLUMNS = ("observations", "waarnemingen")
+
+
+def default_mapping(table: Table, kb: KnowledgeBase) -> tuple[Mapping, Source]:
+    """Columns named like the indicator ids, `organisation`/`organisatie`, optionally `name`/`naam`
+    and `observations`/`waarnemingen`; a header that looks like a misspelt indicator id is an error."""
+    problems = []
+    names = {normalise(h): h for h in table.header if h}
+
+    def one_of(candidates: tuple[str, ...], what: str, required: bool) -> str | None:
+        found = [names[c] for c in candidates if c in names]
+        if len(found) > 1:
+            problems.append(Problem("", f"the header has more than one {what} column: "
+                                        + ", ".join(repr(f) for f in found) + "; give --map MAPPING.yaml to choose",
+                                    line=table.header_line))
+        if not found and required:
+            problems.append(Problem("", f"no {what} column: without --map a column named "
+                                        + " or ".join(repr(c) for c in candidates[:2])
+                                        + " is needed; give --map MAPPING.yaml to name another",
+                                    line=table.header_line, allowed="the columns of the file: " + _list(table.header)))
+        return found[0] if len(found) == 1 else None
+
+    organisation = one_of(ORGANISATION_COLUMNS, "organisation", True)
+    respondent = one_of(NAME_COLUMNS, "name", False)
+    observations = one_of(OBSERVATION_COLUMNS, "observations", False)
+    indicator_ids = list(kb.by_id["indicator"])
+    conditions = kb.condition_ids()
+    scores = {}
+    for key, header in names.items():
+        if key in indicator_ids:
+            scores[header] = key
+        elif "." in key and key.split(".")[0] in conditions:
+            problems.append(Problem(f"column {header!r}", f"unknown indicator {key!r}{suggest(key, indicator_ids)}",
+                                    line=table.header_line, allowed=", ".join(indicator_ids)))
+    if not scores and not problems:
+        problems.append(Problem("", "no column is named after an indicator id (such as relationship.trust); "
+                                    "give --map MAPPING.yaml to say which column holds which indicator",
+                                line=table.header_line))
+    if problems:
+        raise InputError(table.name, problems)
+    data = {"organisation": organisation, "scores": scores}
+    if respondent:
+        data["respondent"] = respondent
+    if observations:
+        data["observations"] = [{"column": observations}]
+    return Mapping.model_validate(data, context={"kb": kb}), Source(None)
+
+
+def _list(items: list[str]) -> str:
+    return ", ".join(repr(i) for i in items if i) or "none"
+
+
+# -- the import --------------------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorCount:
+    indicator: str
+    column: str
+    answered: int = 0
+    dont_know: int = 0
+    empty: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.dont_know + self.empty
+
+
+@dataclass
+class SurveyImport:
+    """The case read from a survey, and what the summary says about the reading."""
+
+    case: dict
+    source: str
+    kind: str
+    detail: str
+    mapping: str | None
+    respondents: int
+    indicators: list[IndicatorCount]
+    organisations: list[tuple[str, int]]
+    min_group: int
+    observations: int
+    ignored: list[str]
+    empty_rows: list[int]
+    no_answers: list[int]  # rows of respondents who answered no indicator
+    similar_organisations: list[list[str]]  # names that differ only in case or spacing
+
+    @property
+    def answers(self) -> int:
+        return sum(i.answered for i in self.indicators)
+
+    @property
+    def dont_know(self) -> int:
+        return sum(i.dont_know for i in self.indicators)
+
+    @property
+    def empty(self) -> int:
+        return sum(i.empty for i in self.indicators)
+
+    @property
+    def missing(self) -> int:
+        return self.dont_know + self.empty
+
+
+def import_survey(survey: str | Path, mapping_path: str | Path | None, kb: KnowledgeBase,
+                  name: str | None = None, lang: Language | None = None) -> SurveyImport:
+    """Read a survey export into a case; InputError with every problem, by row and column."""
+    mapping, source = load_mapping(mapping_path, kb) if mapping_path is not None else (None, None)
+    table = read_table(survey, mapping.sheet if mapping else None)
+    if mapping is None:
+        mapping, source = default_mapping(table, kb)
+    return _read(table, mapping, source, kb, name, lang)
+
+
+def _locate(table: Table, mapping: Mapping, source: Source) -> tuple[dict[str, int], list[Problem]]:
+    """The index of every mapped column in the header."""
+    problems = []
+    by_name: dict[str, list[int]] = {}
+    for index, header in enumerate(table.header):
+        if header:
+            by_name.setdefault(normalise(header), []).append(index)
+    wanted = [(mapping.organisation, "organisation"), *((c, i) for c, i in mapping.scores.items())]
+    if mapping.respondent is not None:
+        wanted.insert(1, (mapping.respondent, "respondent"))
+    wanted += [(o.column, "observations") for o in mapping.observations]
+    located = {}
+    for column, role in wanted:
+        found = by_name.get(normalise(column), [])
+        if len(found) == 1:
+            located[column] = found[0]
+            continue
+        if not found:
+            message = (f"not in the header (mapped in {source.where(column)})"
+                       f"{suggest(column, [h for h in table.header if h])}")
+            allowed = "the columns of the file: " + _list(table.header)
+        else:
+            message = (f"the header has this column {len(found)} times ("
+                       + "columns " + ", ".join(str(column_letter(i) if table.kind == "xlsx" else i + 1) for i in found)
+                       + "); rename all but one in the export")
+            allowed = None
+        problems.append(Problem(f"column {column!r} ({role})", message, line=table.header_line, allowed=allowed))
+    return located, problems
+
+
+def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
+          name: str | None, lang: Language | None) -> SurveyImport:
+    reader = answers()
+    located, header_problems = _locate(table, mapping, source)
+    problems: list[tuple[int, int, Problem]] = [(table.header_line, -1, p) for p in header_problems]
+    observable = kb.observable_ids()
+    order = [i.id for i in kb.indicators]
+    score_columns = sorted(mapping.scores.items(), key=lambda item: order.index(item[1]))
+    counts = {indicator: IndicatorCount(indicator, column) for column, indicator in score_columns}
+    respondents = []
+    no_answers = []
+    observations_read = 0
+    width = len(table.header)
+
+    def cell(cells: list, column: str) -> Any:
+        index = located.get(column)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    for line, cells in table.rows:
+        for index in range(width, len(cells)):
+            if not is_empty(cells[index]):
+                problems.append((line, index, Problem(f"column {table.column(index)}",
+                                                      f"{_show(cells[index])!r} lies beyond the header's {width} columns",
+                                                      line=line)))
+        respondent: dict[str, Any] = {}
+        if mapping.respondent is not None and not is_empty(cell(cells, mapping.respondent)):
+            respondent["name"] = _SPACE.sub(" ", _show(cell(cells, mapping.respondent)))
+        organisation = cell(cells, mapping.organisation)
+        if is_empty(organisation):
+            if mapping.organisation in located:
+                index = located[mapping.organisation]
+                problems.append((line, index, Problem(f"column {table.header[index]!r} (organisation)",
+                                                      "empty: every respondent needs an organisation", line=line)))
+        else:
+            respondent["organisation"] = _SPACE.sub(" ", _show(organisation))
+        scores: dict[str, int | None] = {}
+        for column, indicator in score_columns:
+            if column not in located:
+                continue
+            try:
+                value, kind = reader.score(cell(cells, column))
+            except AnswerError as error:
+                index = located[column]
+                problems.append((line, index, Problem(f"column {table.header[index]!r} ({indicator})", str(error),
+                                                      line=line, allowed=error.allowed)))
+                continue
+            scores[indicator] = value
+            count = counts[indicator]
+            count.answered += kind == "answer"
+            count.dont_know += kind == "dont_know"
+            count.empty += kind == "empty"
+        respondent["scores"] = scores
+        if mapping.observations:
+            found = []
+            for item in mapping.observations:
+                if item.column not in located:
+                    continue
+                key = f"column {table.header[located[item.column]]!r} (observations)"
+                try:
+                    found += _observations(item, cell(cells, item.column), reader, observable)
+                except AnswerError as error:
+                    problems.append((line, located[item.column], Problem(key, str(error), line=line,
+                                                                         allowed=error.allowed)))
+            respondent["observations"] = list(dict.fromkeys(found))
+            observations_read += len(respondent["observations"])
+        if scores and all(v is None for v in scores.values()):
+            no_answers.append(line)
+        respondents.append(respondent)
+    if problems:
+        raise InputError(table.name, [p for _, _, p in sorted(problems, key=lambda item: item[:2])])
+
+    language = mapping.language or lang or "nl"
+    case: dict[str, Any] = {"name": name or mapping.name or Path(table.name).stem, "language": language}
+    if mapping.min_group is not None:
+        case["min_group"] = mapping.min_group
+    case["respondents"] = respondents
+    if mapping.notes:
+        case["notes"] = mapping.notes
+    try:
+        Case.model_validate(case, context={"kb": kb})
+    except ValidationError as exc:  # pragma: no cover - the checks above should make this impossible
+        raise InputError(table.name, [Problem("", f"the imported case is not valid: {exc}")]) from None
+
+    groups: dict[str, int] = {}
+    for respondent in respondents:
+        groups[respondent["organisation"]] = groups.get(respondent["organisation"], 0) + 1
+    similar: dict[str, list[str]] = {}
+    for organisation in groups:
+        similar.setdefault(normalise(organisation), []).append(organisation)
+    mapped = {located[c] for c in located}
+    ignored = [table.column(i) for i in range(width) if i not in mapped
+               and (table.header[i] or any(i < len(c) and not is_empty(c[i]) for _, c in table.rows))]
+    return SurveyImport(
+        case=case, source=table.name, kind=table.kind, detail=table.detail, mapping=source.name,
+        respondents=len(respondents), indicators=list(counts.values()), organisations=list(groups.items()),
+        min_group=mapping.min_group or Case.model_fields["min_group"].default, observations=observations_read,
+        ignored=ignored, empty_rows=table.empty_rows, no_answers=no_answers,
+        similar_organisations=[names for names in similar.values() if len(names) > 1],
+    )
+
+
+_SEPARATORS = re.compile(r"[,;\n]")
+
+
+def _observations(item: ObservationColumn, value: Any, reader: Answers, observable: list[str]) -> list[str]:
+    if item.id is not None:
+        return [item.id] if reader.flag(value) else []
+    if is_empty(value):
+        return []
+    text = _show(value)
+    parts = text.split(item.separator) if item.separator else _SEPARATORS.split(text)
+    values = {normalise(k): v for k, v in item.values.items()}
+    ids = {normalise(i): i for i in observable}
+    found = []
+    for part in parts:
+        key = normalise(part)
+        if not key:
+            continue
+        if key in values:
+            found.append(values[key])
+        elif key in ids:
+            found.append(ids[key])
+        else:
+            known = list(item.values) + observable
+            allowed = (_list(list(item.values)) + ", or " if item.values else "") + "ids of dynamics and signals"
+            raise AnswerError(f"{part.strip()!r} is not a known observation{suggest(part.strip(), known)}", allowed)
+    return found
+
+
+def case_text(result: SurveyImport, as_json: bool = False) -> str:
+    """The case as YAML (or JSON), with a comment that says where it came from."""
+    if as_json:
+        from kansrijk.render import to_json
+
+        return to_json(result.case)
+    origin = f"# imported with `kansrijk import` from {Path(result.source).name}"
+    origin += f" (mapping: {Path(result.mapping).name})\n" if result.mapping else " (default mapping)\n"
+    body = yaml.safe_dump(result.case, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    return origin + body
+
+
+def ranges(numbers: list[int]) -> str:
+    """[3, 4, 5, 9] -> '3–5, 9'."""
+    out, start, previous = [], None, None
+    for n in sorted(numbers):
+        if start is None:
+            start = previous = n
+        elif n == previous + 1:
+            previous = n
+        else:
+            out.append(f"{start}" if start == previous else f"{start}–{previous}")
+            start = previous = n
+    if start is not None:
+        out.append(f"{start}" if start == previous else f"{start}–{previous}")
+    return ", ".join(out)

@@ -1,0 +1,38 @@
+"""Cases for the HTML report's tests (tests/test_report.py, tests/test_report_browser.py)."""
+
+from __future__ import annotations
+
+from kansrijk.advice import Report
+
+# Whether kansrijk.advice.Report carries the group assessment (organisations, divergences) yet.
+HAS_GROUP = {"organisations", "divergences"} <= set(Report.model_fields)
+
+HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)> \"quoted\" 'single'"
+
+INDICATORS = [
+    "ambition.shared", "ambition.meaningful", "ambition.strategic_fit", "ambition.personal_meaning",
+    "interests.genuine_interest", "interests.value_for_each", "interests.room_to_negotiate", "interests.real_dialogue",
+    "relationship.capacity_to_connect", "relationship.group_dynamics", "relationship.trust",
+    "relationship.connecting_leadership", "organisation.fitting_structure", "organisation.support",
+    "organisation.decisiveness", "organisation.clear_agreements", "process.phasing", "process.content_and_process",
+    "process.roles_and_direction", "process.results",
+]
+
+# (organisation, the score each of its people gives, how many answered): the first two are large
+# enough to be shown (min_group 3), the third is not.
+GROUP = (("Gemeente <b>Noord</b> & Co", 4, 3), ("Zorgverzekeraar", 2, 3), ("Stichting Klein", 3, 1))
+
+
+def group_case(language: str = "nl") -> dict:
+    """A group assessment: three organisations that differ widely, one too small to show."""
+    return {
+        "name": f"Groep {HOSTILE}",
+        "language": language,
+        "notes": f"Notes with {HOSTILE}\nsecond line",
+        "observations": ["permanent_negotiation"],
+        "respondents": [
+            {"organisation": organisation, "scores": {indicator: score for indicator in INDICATORS}}
+            for organisation, score, people in GROUP
+            for _ in range(people)
+        ],
+    }

@@ -1,0 +1,111 @@
+"""Group assessments: aggregation per indicator, condition and organisation; divergences as engine
+facts with their own rules and weight; and the respondents' privacy."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kansrijk.case import load_case
+from kansrijk.cli import main
+from kansrijk.group import divergences, organisations
+from tests.conftest import ROOT
+
+GROUP = ROOT / "examples" / "regionale_zorg_groep.yaml"
+
+
+@pytest.fixture(scope="module")
+def case(model):
+    return load_case(str(GROUP), model.kb)
+
+
+def test_aggregation_per_organisation(model, case):
+    orgs = {o.name: o for o in organisations(model.kb, case.respondents)}
+    assert [o.respondents for o in orgs.values()] == [3, 3, 2]
+    hospital = orgs["Ziekenhuis Westland"]
+    # interests.value_for_each: 5, 4, 5
+    assert hospital.indicators["interests.value_for_each"] == pytest.approx(14 / 3, abs=1e-4)
+    # a don't-know answer does not count: process.results 3, null, 3
+    assert hospital.indicators["process.results"] == 3
+    assert hospital.conditions["interests"] == pytest.approx(4.0, abs=1e-4)
+
+
+def test_indicator_scores_are_the_mean_of_all_answers(model, case):
+    evidence = model.evidence(case)
+    answers = [r.scores["interests.real_dialogue"] for r in case.respondents]
+    assert evidence.scores["interests.real_dialogue"] == pytest.approx(sum(answers) / len(answers), abs=1e-4)
+    # observations of respondents count with the adviser's
+    assert {"positions_only", "backing_not_involved"} <= evidence.observations
+
+
+def test_divergence_thresholds_from_the_policy(model, case):
+    gaps = divergences(model.kb, model.policy, organisations(model.kb, case.respondents))
+    by_id = {g.id: g for g in gaps}
+    assert by_id["interests"].gap >= model.policy.divergence.condition
+    assert all(g.gap >= g.threshold for g in gaps)
+    assert "relationship" not in by_id  # relationship means 3.33, 2.33, 2.5: gap 1.0
+
+
+def test_divergence_is_an_engine_fact_with_its_own_rules(model, case):
+    inference = model.infer(case)
+    assert "divergence:interests" in inference.inputs
+    fired = {(f.rule, f.binding) for f in inference.firings}
+    assert ("DIV-01", "interests") in fired and ("DIV-05", "") in fired
+
+
+def test_divergence_weighs_in_the_priority(model, case):
+    report = model.advise(case)
+    item = next(a for a in report.advice if a.intervention == "analyse_together")
+    parts = {p.id: p.value for p in item.contributions}
+    assert parts["divergence"] == 15
+    assert any(s.rule == "DIV-01" for s in item.why)
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_no_individual_answer_or_name_in_any_output(case, fmt):
+    result = run("advise", str(GROUP), "--format", fmt)
+    assert result.exit_code == 0
+    for respondent in case.respondents:
+        assert respondent.name not in result.output
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+def test_small_organisation_is_neither_shown_nor_named(fmt):
+    result = run("advise", str(GROUP), "--format", fmt)
+    assert "Huisartsencoöperatie Kust" not in result.output
+    assert "Ziekenhuis Westland" in result.output
+
+
+def test_json_has_per_organisation_scores_and_divergences():
+    data = json.loads(run("advise", str(GROUP), "--format", "json").output)
+    shown = [o for o in data["organisations"] if o["shown"]]
+    hidden = [o for o in data["organisations"] if not o["shown"]]
+    assert len(shown) == 2 and shown[0]["conditions"]["interests"] == 4.0
+    assert len(hidden) == 1 and hidden[0]["conditions"] == {} and hidden[0]["label"] == "Organisatie 3"
+    interests = next(d for d in data["divergences"] if d["id"] == "interests")
+    assert interests["threshold"] == 1.5 and interests["high"] == "Ziekenhuis Westland"
+    assert interests["low"] is None  # the lowest is the small organisation
+
+
+def test_min_group_is_settable(tmp_path):
+    text = GROUP.read_text(encoding="utf-8").replace("min_group: 3", "min_group: 2")
+    path = tmp_path / "case.yaml"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(run("advise", str(path), "--format", "json").output)
+    assert all(o["shown"] for o in data["organisations"])
+    assert "Huisartsencoöperatie Kust" in [d["low"] for d in data["divergences"]]
+
+
+def test_bad_respondent_input_exits_2(tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_text("name: x\nrespondents:\n  - organisation: A\n    scores: {relationship.trust: 7}\n"
+                    "  - scores: {relationship.trust: 3}\nmin_group: 0\n", encoding="utf-8")
+    result = run("advise", str(path))
+    assert result.exit_code == 2
+    assert "respondents[0].scores.relationship.trust: 7 is out of range" in result.output
+    assert "respondents[1].organisation: this key is required but missing" in result.output
+    assert "min_group: 0 is out of range" in result.output

@@ -1,0 +1,238 @@
+"""The guided intake: `kansrijk interview` asks for a case and writes a file that `advise` reads."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kansrijk.case import load_case
+from kansrijk.cli import main
+from kansrijk.interview import Invalid, case_yaml, observation_menu, parse_level, parse_observations, parse_score
+from kansrijk.render import labels
+
+T = {lang: labels().resolve(lang)["interview"] for lang in ("nl", "en")}
+
+
+def answers(name="Regionale zorgalliantie", characteristics=("hoog", "", "middel", "-", "laag"),
+            scores=("3", "?", "", "weet niet", "2", "2", "1", "1") + ("4",) * 12,
+            observations="4, 16 backing_not_involved", notes=("Eerste regel", "tweede regel")) -> str:
+    lines = [name, *characteristics, *scores, observations, *notes, ""]
+    return "\n".join(lines) + "\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+EXPECTED_NL = """\
+name: Regionale zorgalliantie
+language: nl
+characteristics:
+  mutual_dependence: high
+  diversity: medium
+  new_reality: low
+scores:
+  ambition.shared: 3
+  ambition.meaningful: null
+  ambition.strategic_fit: null
+  ambition.personal_meaning: null
+  interests.genuine_interest: 2
+  interests.value_for_each: 2
+  interests.room_to_negotiate: 1
+  interests.real_dialogue: 1
+  relationship.capacity_to_connect: 4
+  relationship.group_dynamics: 4
+  relationship.trust: 4
+  relationship.connecting_leadership: 4
+  organisation.fitting_structure: 4
+  organisation.support: 4
+  organisation.decisiveness: 4
+  organisation.clear_agreements: 4
+  process.phasing: 4
+  process.content_and_process: 4
+  process.roles_and_direction: 4
+  process.results: 4
+observations:
+- permanent_negotiation
+- rushed_to_contract
+- backing_not_involved
+notes: |-
+  Eerste regel
+  tweede regel
+"""
+
+
+def test_full_interview_writes_the_expected_case(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    result = run("interview", "-o", str(out), input=answers())
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == EXPECTED_NL
+    case = load_case(str(out), model.kb)
+    assert case.name == "Regionale zorgalliantie" and case.language == "nl"
+    assert case.scores["ambition.meaningful"] is None and case.scores["interests.real_dialogue"] == 1
+    assert list(case.scores) == [i.id for i in model.kb.indicators]  # Table 1 order
+    assert "split_loyalty" not in case.characteristics
+    # Dutch prompts, each characteristic shown with its description and each indicator with its question
+    for item in model.kb.characteristics:
+        assert item.name("nl") in result.output and item.description("nl")[:40] in result.output
+    for indicator in model.kb.indicators:
+        assert f"[{indicator.id}]" in result.output
+    assert model.kb.indicators[0].question("nl") in result.output
+    assert T["nl"]["indicators"]["prompt"] in result.output
+    assert T["nl"]["done"]["written"] in result.output
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_result_round_trips_into_advise(tmp_path):
+    out = tmp_path / "casus.yaml"
+    assert run("interview", "-o", str(out), input=answers()).exit_code == 0
+    result = run("advise", str(out), "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["case"] == "Regionale zorgalliantie"
+    interests = next(c for c in report["conditions"] if c["id"] == "interests")
+    assert interests["answered"] == 4 and interests["status"] == "weak"
+    ambition = next(c for c in report["conditions"] if c["id"] == "ambition")
+    assert ambition["answered"] == 1  # the three don't-knows count as unanswered
+    assert next(d for d in report["dynamics"] if d["id"] == "permanent_negotiation")["observed"]
+    assert report["advice"]
+
+
+def test_english_interview(tmp_path, model):
+    out = tmp_path / "case.yaml"
+    given = answers(name="  Port logistics chain  ", characteristics=("skip", "High", "m", "?", ""),
+                    scores=("don't know", "DON'T KNOW", "dont know", "5") + ("3",) * 16,
+                    observations="stagnation;24", notes=())
+    result = run("interview", "-o", str(out), "--lang", "en", input=given)
+    assert result.exit_code == 0, result.output
+    case = load_case(str(out), model.kb)
+    assert case.name == "Port logistics chain" and case.language == "en"
+    assert case.characteristics == {"unclear_power_centre": "high", "diversity": "medium"}
+    assert [case.scores[i] for i in ("ambition.shared", "ambition.meaningful", "ambition.personal_meaning")] == \
+        [None, None, 5]
+    assert case.observations == ["stagnation", "agreement_only"]
+    assert case.notes == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.index("name:") < text.index("language:") < text.index("characteristics:") < \
+        text.index("scores:") < text.index("observations:") < text.index("notes:")
+    assert T["en"]["title"] in result.output and T["nl"]["title"] not in result.output
+    assert model.kb.indicators[0].question("en") in result.output
+    assert "Mutual dependence" in result.output and T["en"]["observations"]["signals"] in result.output
+    assert run("advise", str(out)).exit_code == 0
+
+
+def test_bad_answers_are_asked_again(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    given = answers(name="\n   \nHerkansing", characteristics=("enorm", "hoog", "", "", "", ""),
+                    scores=("7", "drie", "0", "3") + ("4",) * 19,
+                    observations="stagnatoin 99\npseudo_collaboration 12")
+    result = run("interview", "-o", str(out), input=given)
+    assert result.exit_code == 0, result.output
+    assert result.output.count(T["nl"]["name"]["required"]) == 2
+    assert result.output.count(T["nl"]["characteristics"]["hint"]) == 1
+    assert result.output.count(T["nl"]["indicators"]["hint"]) == 3
+    assert f"'stagnatoin': {T['nl']['observations']['unknown']}; {T['nl']['observations']['did_you_mean']} " \
+           "'stagnation' (12)?" in result.output
+    assert f"'99': {T['nl']['observations']['out_of_range']} 34" in result.output
+    case = load_case(str(out), model.kb)
+    assert case.name == "Herkansing"
+    assert case.characteristics == {"mutual_dependence": "high"}
+    assert case.scores["ambition.shared"] == 3 and all(v == 4 for k, v in case.scores.items() if k != "ambition.shared")
+    assert case.observations == ["pseudo_collaboration", "stagnation"]
+
+
+def test_refuses_to_overwrite_before_asking_anything(tmp_path):
+    out = tmp_path / "casus.yaml"
+    out.write_text("name: bestaand\n", encoding="utf-8")
+    result = run("interview", "-o", str(out), input=answers())
+    assert result.exit_code == 2
+    assert out.read_text(encoding="utf-8") == "name: bestaand\n"
+    assert T["nl"]["exists"] in result.stderr and "--force" in result.stderr
+    assert T["nl"]["name"]["prompt"] not in result.output  # nothing was asked
+    assert "Traceback" not in result.output
+
+    english = run("interview", "-o", str(out), "--lang", "en", input=answers())
+    assert english.exit_code == 2 and "exists; add --force to overwrite it" in english.stderr
+
+    forced = run("interview", "-o", str(out), "--force", input=answers())
+    assert forced.exit_code == 0, forced.output
+    assert out.read_text(encoding="utf-8") == EXPECTED_NL
+
+
+def test_refuses_a_missing_folder_or_a_folder(tmp_path):
+    result = run("interview", "-o", str(tmp_path / "nowhere" / "casus.yaml"), input=answers())
+    assert result.exit_code == 2 and T["nl"]["no_folder"] in result.stderr
+    result = run("interview", "-o", str(tmp_path), "--force", "--lang", "en", input=answers())
+    assert result.exit_code == 2 and T["en"]["is_folder"] in result.stderr
+
+
+@pytest.mark.parametrize("cut", [0, 1, 4, 20, 27])
+def test_eof_mid_interview_writes_nothing(tmp_path, cut):
+    out = tmp_path / "casus.yaml"
+    partial = "".join(answers().splitlines(keepends=True)[:cut])
+    result = run("interview", "-o", str(out), input=partial)
+    assert result.exit_code == 1
+    assert not out.exists() and not list(tmp_path.iterdir())
+    assert T["nl"]["aborted"] in result.stderr
+    assert isinstance(result.exception, SystemExit)  # no traceback, no "Aborted!"
+    assert "Traceback" not in result.output and "Aborted!" not in result.output
+
+
+def test_eof_keeps_an_existing_file_with_force(tmp_path):
+    out = tmp_path / "casus.yaml"
+    out.write_text("name: bestaand\n", encoding="utf-8")
+    result = run("interview", "-o", str(out), "--force", input="Nieuw\nhoog\n")
+    assert result.exit_code == 1
+    assert out.read_text(encoding="utf-8") == "name: bestaand\n"
+
+
+def test_ctrl_c_writes_nothing(tmp_path, monkeypatch):
+    from kansrijk import cli_interview
+
+    asked = []
+
+    def interrupt(prompt):
+        asked.append(prompt)
+        if len(asked) > 3:
+            raise KeyboardInterrupt
+        return "x" if len(asked) == 1 else ""
+
+    monkeypatch.setattr(cli_interview, "_ask", interrupt)
+    out = tmp_path / "case.yaml"
+    result = run("interview", "-o", str(out), "--lang", "en")
+    assert result.exit_code == 1 and not out.exists()
+    assert T["en"]["aborted"] in result.stderr
+
+
+def test_parsers():
+    assert [parse_score(a, "hint") for a in ("1", " 5 ", "?", "", "Weet niet", "don’t know")] == [1, 5, None, None,
+                                                                                                   None, None]
+    for bad in ("0", "6", "3.5", "drie", "ja"):
+        with pytest.raises(Invalid, match="hint"):
+            parse_score(bad, "hint")
+    assert [parse_level(a, "hint") for a in ("laag", "MIDDEL", "h", "low", "", "skip", "overslaan")] == \
+        ["low", "medium", "high", "low", None, None, None]
+    with pytest.raises(Invalid):
+        parse_level("heel erg", "hint")
+
+
+def test_observation_menu_and_parsing(model):
+    menu = observation_menu(model.kb)
+    negative = [d.id for d in model.kb.dynamics if d.polarity == "negative"]
+    assert list(menu.numbered[:len(negative)]) == negative
+    assert sorted(menu.numbered[len(negative):]) == sorted(s.id for s in model.kb.signals)
+    assert set(menu.accepted) == set(model.kb.observable_ids())
+    t = T["en"]["observations"]
+    assert parse_observations("", menu, t) == []
+    assert parse_observations("12, 1 1 pseudo_collaboration", menu, t) == ["pseudo_collaboration", "stagnation"]
+    # positive dynamics are not listed but may be given by id
+    assert parse_observations("inspiring_perspective", menu, t) == ["inspiring_perspective"]
+    with pytest.raises(Invalid, match="did you mean 'rushed_to_contract'"):
+        parse_observations("rushed_to_contrct", menu, t)
+
+
+def test_case_yaml_orders_keys():
+    text = case_yaml({"notes": "", "observations": [], "scores": {}, "characteristics": {}, "language": "en",
+                      "name": "x"})
+    assert [line.split(":")[0] for line in text.splitlines()] == \
+        ["name", "language", "characteristics", "scores", "observations", "notes"]
