@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from kansrijk.engine.certainty import combine, conclude
 from kansrijk.engine.compat import experta
-from kansrijk.engine.facts import Belief, Divergence, Evidence, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.facts import Belief, Divergence, Evidence, Level, Mean, Observed, Score, Trend, value_of
 from kansrijk.engine.record import Firing, Matched
 from kansrijk.engine.strategy import DeterministicStrategy
 from kansrijk.rulebook import Premise, RuleBook, RuleInstance, node
@@ -35,6 +35,8 @@ def pattern(premise: Premise):
         return Level(id=target, level=test)
     if kind == "divergence":
         return Divergence(target=target, gap=test)
+    if kind == "trend":
+        return Trend(target=target, delta=test)
     return Belief(node=premise.node, cf=test)
 
 
@@ -49,6 +51,8 @@ def fact_node(fact) -> str:
         return node("characteristic", fact["id"])
     if isinstance(fact, Divergence):
         return node("divergence", fact["target"])
+    if isinstance(fact, Trend):
+        return node("trend", fact["target"])
     return fact["node"]
 
 

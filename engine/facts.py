@@ -31,6 +31,10 @@ class Divergence(Fact):
     """The organisations' means differ by `gap` on a condition or indicator (node 'divergence:<id>')."""
 
 
+class Trend(Fact):
+    """How much a condition's or indicator's score moved since the previous assessment (node 'trend:<id>')."""
+
+
 class Evidence(Fact):
     """One rule firing's support for a conclusion: node, rule, cf, support, firing."""
 
@@ -49,4 +53,6 @@ def value_of(fact: Fact) -> object:
         return fact["cf"]
     if isinstance(fact, Divergence):
         return fact["gap"]
+    if isinstance(fact, Trend):
+        return fact["delta"]
     return fact["value"]

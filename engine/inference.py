@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from statistics import fmean
 
 from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
-from kansrijk.engine.facts import Belief, Divergence, Level, Mean, Observed, Score, value_of
+from kansrijk.engine.facts import Belief, Divergence, Level, Mean, Observed, Score, Trend, value_of
 from kansrijk.engine.record import Belief as BeliefRecord
 from kansrijk.engine.record import Inference
+from kansrijk.group import condition_means
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.rulebook import RuleBook
 
@@ -21,16 +21,7 @@ class Evidence:
     observations: frozenset[str] = frozenset()
     characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
     divergences: dict[str, float] = field(default_factory=dict)  # condition or indicator -> gap between organisations
-
-
-def condition_means(kb: KnowledgeBase, scores: dict[str, int]) -> dict[str, tuple[float, int]]:
-    """condition -> (mean of its answered indicators, number answered); unanswered conditions left out."""
-    out = {}
-    for condition in kb.condition_ids():
-        values = [scores[i.id] for i in kb.indicators_of(condition) if i.id in scores]
-        if values:
-            out[condition] = (round(fmean(values), 4), len(values))
-    return out
+    trends: dict[str, float] = field(default_factory=dict)  # condition or indicator -> change since the last assessment
 
 
 def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
@@ -41,12 +32,15 @@ def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
         facts.append(Observed(item=item, kind=kinds[item]))
     for indicator in sorted(evidence.scores):
         facts.append(Score(indicator=indicator, value=evidence.scores[indicator]))
-    for condition, (mean, answered) in condition_means(kb, evidence.scores).items():
+    for condition, mean in condition_means(kb, evidence.scores).items():
+        answered = sum(1 for i in kb.indicators_of(condition) if i.id in evidence.scores)
         facts.append(Mean(condition=condition, value=mean, answered=answered))
     for characteristic in sorted(evidence.characteristics):
         facts.append(Level(id=characteristic, level=evidence.characteristics[characteristic]))
     for target in sorted(evidence.divergences):
         facts.append(Divergence(target=target, gap=evidence.divergences[target]))
+    for target in sorted(evidence.trends):
+        facts.append(Trend(target=target, delta=evidence.trends[target]))
     return facts
 
 

@@ -203,6 +203,40 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
     write_output(text, output, force)
 
 
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--lang", type=LANG, help="Output language; default: the new case's `language`.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def compare(old, new, lang, fmt, output, force) -> None:
+    """Monitoring (§5.4): compare an earlier assessment OLD with a later one NEW.
+
+    Shows the change per indicator and condition, the dynamics that appeared or resolved, and the
+    advice that appeared, disappeared or changed rank, each with the rules behind it. The new
+    assessment is run with the old one as its baseline, so the trend rules can fire.
+
+    \b
+    Example:
+      kansrijk compare examples/monitoring/sociaal_domein_voorjaar.yaml examples/monitoring/sociaal_domein_najaar.yaml
+    """
+    from kansrijk.monitor import compare_cases
+
+    model = load_model()
+    earlier, later = load_case(old, model.kb), load_case(new, model.kb)
+    lang = lang or later.language
+    result = compare_cases(model, earlier, later, lang)
+    if fmt == "json":
+        text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
+            "before": summary(result.before), "after": summary(result.after)})
+    else:
+        names = {c.id: c.name(lang) for c in model.kb.conditions}
+        text = render("compare.text.j2", lang, c=result, names=names,
+                      name_of=lambda node: model.advisor.name_of(node, lang))
+    write_output(text, output, force)
+
+
 def summary(report) -> dict:
     """The parts of a report that what-if compares."""
     return {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 import yaml
 
-from kansrijk.case import Case
 from kansrijk.cli import FORMATS_DATA, LANG, main, write_output
 from kansrijk.errors import InputError, Problem, suggest
 from kansrijk.model import load_model
@@ -60,7 +59,7 @@ def rule(rule_id, lang, fmt) -> None:
     Example:
       kansrijk rule INT-03 --lang en
     """
-    from kansrijk.minimal import MinimalCases
+    from kansrijk.minimal import MinimalCases, infer_example
 
     model = load_model()
     record = model.book.by_id.get(rule_id.upper())
@@ -70,7 +69,7 @@ def rule(rule_id, lang, fmt) -> None:
                                           allowed="ids such as INT-03; `kansrijk rules` lists them")])
     instance = next(i for i in model.book.instances if i.id == record.id)
     case = MinimalCases(model).case_for(instance)
-    firing = next(f for f in model.infer(Case.model_validate({"name": "example", **case}, context={"kb": model.kb})).firings
+    firing = next(f for f in infer_example(model, case).firings
                   if f.rule == record.id and f.binding == instance.binding)
     example = {"binding": instance.binding, "case": case, "certainty": round(firing.certainty, 4),
                "yaml": yaml.safe_dump({"name": f"{record.id} example", **case}, sort_keys=False, allow_unicode=True)}

@@ -26,6 +26,7 @@ TYPE_OF_KIND = {
     "score": "input",
     "mean": "input",
     "divergence": "input",
+    "trend": "input",
     "characteristic": "characteristic",
     "dynamic": "dynamic",
     "neglect": "condition",

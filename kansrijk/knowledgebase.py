@@ -143,7 +143,7 @@ class KnowledgeBase:
         kind, target = node.split(":", 1)
         if kind == "observed":
             return self.by_id["dynamic"].get(target) or self.by_id["signal"][target]
-        if kind == "divergence":  # on a condition or on one indicator
+        if kind in ("divergence", "trend"):  # on a condition or on one indicator
             return self.by_id["condition"].get(target) or self.by_id["indicator"][target]
         table = {
             "score": "indicator", "mean": "condition", "neglect": "condition", "characteristic": "characteristic",

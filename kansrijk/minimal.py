@@ -16,7 +16,7 @@ from kansrijk.model import Model
 from kansrijk.rulebook import Premise, RuleInstance
 
 # a candidate case: frozenset of ('observed', id, True) | ('score', indicator, n) | ('characteristic', id, level)
-# | ('divergence', condition or indicator, None)
+# | ('divergence', condition or indicator, None) | ('trend', condition or indicator, +1 or -1)
 Candidate = frozenset
 MAX_ALTERNATIVES = 6  # per premise; the graph is shallow, so a few alternatives reach every rule
 MAX_TRIES = 400
@@ -41,6 +41,9 @@ class MinimalCases:
             return (Candidate({("characteristic", target, premise.level or "high")}),)
         if kind == "divergence":
             return (Candidate({("divergence", target, None)}),)
+        if kind == "trend":
+            step = floor(premise.at_most) if premise.at_most is not None else ceil(premise.at_least)
+            return (Candidate({("trend", target, step)}),)
         if kind in ("score", "mean"):
             value = floor(premise.at_most) if premise.at_most is not None else ceil(premise.at_least)
             indicators = [target] if kind == "score" else [i.id for i in self.kb.indicators_of(target)]
@@ -63,15 +66,26 @@ class MinimalCases:
         """The smallest case (as a case file's data) on which the instance fires, or None."""
         candidates = sorted(islice(self.inputs_for(instance), MAX_TRIES), key=lambda c: (len(c), sorted(c)))
         for candidate in candidates:
-            case = Case.model_validate({"name": "example", **to_case(self.kb, candidate)}, context={"kb": self.kb})
-            firings = self.model.infer(case).firings
+            data = to_case(self.kb, candidate)
+            firings = infer_example(self.model, data).firings
             if any(f.rule == instance.id and f.binding == instance.binding for f in firings):
                 return to_case(self.kb, candidate)
         return None
 
 
+def infer_example(model: Model, data: dict):
+    """Run an example case (with its `previous` assessment, if any) through the engine."""
+    data = dict(data)
+    previous = data.pop("previous", None)
+    case = Case.model_validate({"name": "example", **data}, context={"kb": model.kb})
+    earlier = None if previous is None else Case.model_validate({"name": "before", **previous},
+                                                                context={"kb": model.kb})
+    return model.infer(case, earlier)
+
+
 def to_case(kb, candidate: Candidate) -> dict:
-    """A case file's data for a candidate; a divergence becomes two organisations at opposite ends."""
+    """A case file's data for a candidate; a divergence becomes two organisations at opposite ends, a
+    trend an earlier assessment one point away."""
     case: dict = {}
     characteristics = {key: value for kind, key, value in candidate if kind == "characteristic"}
     scores = {key: value for kind, key, value in candidate if kind == "score"}
@@ -89,4 +103,12 @@ def to_case(kb, candidate: Candidate) -> dict:
             {"organisation": "A", "scores": {i: 1 for i in first}},
             {"organisation": "B", "scores": {i: 5 for i in first}},
         ]
+    moved = sorted((key, step) for kind, key, step in candidate if kind == "trend")
+    if moved:
+        indicators = {(key if key in kb.by_id["indicator"] else kb.indicators_of(key)[0].id): step
+                      for key, step in moved}
+        # the current score stays the candidate's own where it has one; else a fall to 3 or a rise to 5
+        now = {i: case.get("scores", {}).get(i, 3 if step < 0 else 5) for i, step in indicators.items()}
+        case["scores"] = dict(sorted((case.get("scores", {}) | now).items()))
+        case["previous"] = {"scores": {i: now[i] - step for i, step in indicators.items()}}
     return case

@@ -8,7 +8,7 @@ from functools import cache
 from kansrijk.advice import Advisor, Report
 from kansrijk.case import Case
 from kansrijk.engine.inference import Evidence, Reasoner
-from kansrijk.group import divergences, indicator_means, organisations
+from kansrijk.group import condition_means, divergences, indicator_means, organisations
 from kansrijk.engine.record import Inference
 from kansrijk.knowledgebase import KnowledgeBase, Policy, load_knowledge, load_policy
 from kansrijk.rulebook import RuleBook, load_rules
@@ -23,23 +23,35 @@ class Model:
     reasoner: Reasoner
     advisor: Advisor
 
-    def evidence(self, case: Case) -> Evidence:
+    def evidence(self, case: Case, previous: Case | None = None) -> Evidence:
         """What the engine gets from a case. With respondents, each indicator's score is the mean of
         all answers (the adviser's own `scores` count as one more answer) and divergences between
-        organisations become facts of their own."""
-        answers = [r.scores for r in case.respondents]
-        if case.scores:
-            answers.append(case.scores)
+        organisations become facts of their own. With a previous assessment, the change of every
+        indicator and condition scored in both becomes a trend fact."""
+        scores = self.scores(case)
         gaps = divergences(self.kb, self.policy, organisations(self.kb, case.respondents))
+        trends = {}
+        if previous is not None:
+            before = self.scores(previous)
+            now, then = scores | condition_means(self.kb, scores), before | condition_means(self.kb, before)
+            trends = {key: round(now[key] - then[key], 4) for key in now if key in then}
         return Evidence(
-            scores=indicator_means(self.kb, answers),
+            scores=scores,
             observations=case.observed(),
             characteristics=dict(case.characteristics),
             divergences={g.id: g.gap for g in gaps},
+            trends=trends,
         )
 
-    def infer(self, case: Case) -> Inference:
-        return self.reasoner.run(self.evidence(case))
+    def scores(self, case: Case) -> dict[str, float]:
+        """indicator -> the case's score: the mean of all answers given."""
+        answers = [r.scores for r in case.respondents]
+        if case.scores:
+            answers.append(case.scores)
+        return indicator_means(self.kb, answers)
+
+    def infer(self, case: Case, previous: Case | None = None) -> Inference:
+        return self.reasoner.run(self.evidence(case, previous))
 
     def report(self, case: Case, inference: Inference, lang: Language) -> Report:
         orgs = organisations(self.kb, case.respondents)

@@ -19,7 +19,7 @@ from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
-INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence")
+INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence", "trend")
 BELIEF_KINDS = ("neglect", "dynamic")
 PREMISE_KINDS = INPUT_KINDS + BELIEF_KINDS
 CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed")
@@ -35,6 +35,7 @@ TARGET_KINDS: dict[str, tuple[str, ...]] = {
     "mean": ("condition",),
     "characteristic": ("characteristic",),
     "divergence": ("condition", "indicator"),
+    "trend": ("condition", "indicator"),
     "neglect": ("condition",),
     "dynamic": ("dynamic",),
     "advise": ("intervention",),
@@ -50,7 +51,7 @@ def node(kind: str, target: str) -> str:
 class Premise(Strict):
     """One condition of a rule. Written in YAML as `- score: interests.real_dialogue` + `at_most: 2`."""
 
-    kind: Literal["observed", "score", "mean", "characteristic", "divergence", "neglect", "dynamic"]
+    kind: Literal["observed", "score", "mean", "characteristic", "divergence", "trend", "neglect", "dynamic"]
     target: str
     at_least: float | None = None
     at_most: float | None = None
@@ -79,7 +80,8 @@ class Premise(Strict):
     def _check_thresholds(self) -> Premise:
         if self.level is not None and self.kind != "characteristic":
             raise ValueError("'level' belongs to characteristic premises only")
-        bounds = {"score": (1, 5), "mean": (1, 5), "divergence": (0, 4), "neglect": (0, 1), "dynamic": (0, 1)}
+        bounds = {"score": (1, 5), "mean": (1, 5), "divergence": (0, 4), "trend": (-4, 4), "neglect": (0, 1),
+                  "dynamic": (0, 1)}
         for name in ("at_least", "at_most"):
             value = getattr(self, name)
             if value is None:
@@ -89,7 +91,7 @@ class Premise(Strict):
             low, high = bounds[self.kind]
             if not low <= value <= high:
                 raise ValueError(f"{name} {value} is out of range for {self.kind} (allowed: {low}..{high})")
-        if self.kind in ("score", "mean") and self.at_least is None and self.at_most is None:
+        if self.kind in ("score", "mean", "trend") and self.at_least is None and self.at_most is None:
             raise ValueError(f"a {self.kind} premise needs at_least or at_most")
         return self
 

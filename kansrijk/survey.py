@@ -232,9 +232,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        raise InputError(name, [Problem("", f"cannot read {suffix or 'a file without extension'} files"
-                                        + (" (the old Excel format); save it as .xlsx or CSV" if suffix == ".xls" else ""),
-                                        allowed=".csv, .xlsx")])
+        what = f"cannot read {suffix} files" if suffix else "cannot tell the file's format: it has no extension"
+        if suffix == ".xls":
+            what += " (the old Excel format); save it as .xlsx or CSV"
+        raise InputError(name, [Problem("", what, allowed=".csv, .xlsx")])
     try:
         data = path.read_bytes()
     except FileNotFoundError:

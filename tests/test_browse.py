@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from kansrijk.cli import main
-from kansrijk.minimal import MinimalCases
+from kansrijk.minimal import MinimalCases, infer_example
 
 
 def run(*args):
@@ -58,9 +58,7 @@ def test_every_rules_example_case_makes_it_fire(model):
     for instance in model.book.instances:
         case = finder.case_for(instance)
         assert case is not None, instance.key
-        from kansrijk.case import Case
-
-        firings = model.infer(Case.model_validate({"name": "x", **case}, context={"kb": model.kb})).firings
+        firings = infer_example(model, case).firings
         assert any(f.rule == instance.id and f.binding == instance.binding for f in firings), instance.key
 
 

@@ -103,8 +103,12 @@ class Browser:
         deadline = time.monotonic() + TIMEOUT
         while True:
             for event in self.events:
-                if event.get("method") == method and event.get("sessionId") == session:
+                if event.get("sessionId") != session:
+                    continue
+                if event.get("method") == method:
                     return event
+                if event.get("method") == "Page.javascriptDialogOpening":  # a script ran: fail now, not at the timeout
+                    raise AssertionError(f"the page opened a dialog: {event['params'].get('message')!r}")
             self.events.append(self._read(deadline))
 
     def log_tail(self) -> str:
@@ -262,6 +266,15 @@ def test_the_radar_chart_is_drawn(pages, key, lines):
     assert inside
 
 
+@pytest.mark.parametrize("key", ["healthcare", "group"])
+def test_fits_a_phone_screen(browser, pages, key):
+    """On a narrow screen the page does not scroll sideways: wide tables scroll within themselves."""
+    path, _ = pages[key]
+    page = Page(browser, path.as_uri(), width=360, height=800)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert page.evaluate("document.querySelector('svg.radar').getBoundingClientRect().width") <= 360
+
+
 def test_escaped_text_is_shown_as_text(pages):
     _, page = pages["group"]
     case = group_case()
@@ -287,6 +300,13 @@ def test_explanations_fold_on_screen_and_unfold_in_print(pages):
 def test_print_breaks_pages_between_advice_items(pages):
     _, page = pages["healthcare"]
     items = page.evaluate("document.querySelectorAll('.advice-item').length")
+    breaks = "[...document.querySelectorAll('.advice-item')].map(e => getComputedStyle(e).breakBefore)"
+    assert "page" not in page.evaluate(breaks)
+    page.send("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert page.evaluate(breaks) == ["auto"] + ["page"] * (items - 1)
+    finally:
+        page.send("Emulation.setEmulatedMedia", {"media": ""})
     pdf = page.pdf()
     assert pdf.startswith(b"%PDF")
     assert pdf_pages(pdf) >= items + 1  # the overview, then one page (at least) per advice item

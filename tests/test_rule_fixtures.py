@@ -38,7 +38,7 @@ from kansrijk.yamlfile import read_document
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
-CASE_KEYS = {"scores", "observations", "characteristics", "respondents"}
+CASE_KEYS = {"scores", "observations", "characteristics", "respondents", "previous"}
 ENTRY_KEYS = {"name", "case", "fires", "binding", "concludes", "xfail"}
 REQUIRED_KEYS = {"name", "case", "fires"}
 CONCLUDES_KEYS = {"node", "certainty"}
@@ -187,7 +187,9 @@ def test_fixtures_name_existing_rules(model):
 
 
 def _fired(model, make_case, case: dict, rule: str, binding: str | None):
-    inference = model.infer(make_case(**case))
+    case = dict(case)
+    previous = case.pop("previous", None)  # an earlier assessment, for the trend rules
+    inference = model.infer(make_case(**case), None if previous is None else make_case(**previous))
     firings = [f for f in inference.firings if f.rule == rule and (binding is None or f.binding == binding)]
     return firings, inference
 

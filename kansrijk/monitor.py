@@ -1,0 +1,55 @@
+"""Monitoring (§5.4): two assessments of one collaboration compared — scores, dynamics and advice.
+
+The new assessment is run with the old one as its baseline, so the change of every indicator and
+condition becomes a trend fact that the trend rules read.
+"""
+
+from __future__ import annotations
+
+from kansrijk.advice import Report
+from kansrijk.case import Case
+from kansrijk.group import condition_means
+from kansrijk.model import Model
+from kansrijk.text import Language, Strict
+from kansrijk.whatif import Change, compare
+
+
+class ScoreChange(Strict):
+    level: str  # condition | indicator
+    id: str
+    name: str
+    before: float | None
+    after: float | None
+    delta: float | None
+
+
+class Comparison(Strict):
+    old: str
+    new: str
+    scores: list[ScoreChange]
+    changes: list[Change]
+    before: Report
+    after: Report
+
+
+def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Comparison:
+    before_inference = model.infer(old)
+    after_inference = model.infer(new, previous=old)
+    before = model.report(old, before_inference, lang)
+    after = model.report(new, after_inference, lang)
+    then, now = model.scores(old), model.scores(new)
+    old_means, new_means = condition_means(model.kb, then), condition_means(model.kb, now)
+    rows = []
+    for condition in model.kb.condition_ids():  # each condition, then its indicators
+        items = [("condition", condition, old_means, new_means)]
+        items += [("indicator", i.id, then, now) for i in model.kb.indicators_of(condition)]
+        for level, ident, old_values, new_values in items:
+            a, b = old_values.get(ident), new_values.get(ident)
+            if a is None and b is None:
+                continue
+            rows.append(ScoreChange(
+                level=level, id=ident, name=model.kb.item_of_node(f"trend:{ident}").name(lang), before=a, after=b,
+                delta=None if a is None or b is None else round(b - a, 2),
+            ))
+    return Comparison(old=old.name, new=new.name, scores=rows,
+                      changes=compare(before, after, before_inference, after_inference), before=before, after=after)
