@@ -76,7 +76,7 @@ def test_every_command_has_help_with_an_example():
 
 def readme_examples():
     """(command, shown output lines) for every `$ kansrijk ...` block in the README."""
-    blocks = re.findall(r"```\n\$ (kansrijk [^\n]+)\n(.*?)```", README, flags=re.S)
+    blocks = re.findall(r"```\n *\$ (kansrijk [^\n]+)\n(.*?)```", README, flags=re.S)
     return [(command, [line for line in shown.splitlines() if line.strip()]) for command, shown in blocks]
 
 
