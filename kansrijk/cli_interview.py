@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from kansrijk.cli import LANG, main, write_output
-from kansrijk.interview import case_yaml, run_interview
 from kansrijk.knowledgebase import load_knowledge
 from kansrijk.render import labels, render
 
@@ -37,6 +36,7 @@ def interview(ctx: click.Context, output: str, force: bool, lang: str) -> None:
       kansrijk interview -o mijn-casus.yaml
       kansrijk interview -o my-case.yaml --lang en
     """
+    from kansrijk.interview import case_yaml, run_interview  # here: only this command needs it
     t = labels().resolve(lang)["interview"]
     if output != "-":
         # refuse before asking anything: a long interview must not end in an unwritable file

@@ -9,7 +9,6 @@ import click
 from kansrijk.cli import LANG, main, write_output
 from kansrijk.knowledgebase import load_knowledge
 from kansrijk.render import render
-from kansrijk.survey import case_text, import_survey, ranges
 
 
 @main.command(name="import")
@@ -37,6 +36,7 @@ def import_command(survey, mapping, output, force, name, lang) -> None:
       kansrijk import examples/survey/zorgalliantie_enquete.csv --map examples/survey/mapping.yaml -o zorg.yaml
       kansrijk advise zorg.yaml
     """
+    from kansrijk.survey import case_text, import_survey, ranges  # here: only this command needs it
     to_stdout = output == "-"
     if not to_stdout:
         target = Path(output)
