@@ -42,6 +42,9 @@ def write_output(text: str, output: str | None, force: bool) -> None:
     path = Path(output)
     if path.exists() and not force:
         raise click.UsageError(f"{output} exists; add --force to overwrite it")
+    if path.is_dir() or not path.parent.is_dir():
+        what = "is a folder" if path.is_dir() else f"is in a folder that does not exist ({path.parent})"
+        raise InputError(output, [Problem("", f"the output file {what}", allowed="a file path in an existing folder")])
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)  # atomic: never a half-written file

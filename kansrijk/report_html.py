@@ -86,9 +86,11 @@ def marker_path(shape: str, p: Point, size: float = 4.5) -> str:
     if shape == "square":
         return f"M{num(x - s)},{num(y - s)}H{num(x + s)}V{num(y + s)}H{num(x - s)}Z"
     if shape == "triangle":
-        return f"M{num(x)},{num(y - s * 1.2)}L{num(x + s * 1.1)},{num(y + s * 0.8)}L{num(x - s * 1.1)},{num(y + s * 0.8)}Z"
+        corners = [(x, y - s * 1.2), (x + s * 1.1, y + s * 0.8), (x - s * 1.1, y + s * 0.8)]
+        return "M" + "L".join(f"{num(a)},{num(b)}" for a, b in corners) + "Z"
     if shape == "diamond":
-        return f"M{num(x)},{num(y - s * 1.3)}L{num(x + s * 1.3)},{num(y)}L{num(x)},{num(y + s * 1.3)}L{num(x - s * 1.3)},{num(y)}Z"
+        corners = [(x, y - s * 1.3), (x + s * 1.3, y), (x, y + s * 1.3), (x - s * 1.3, y)]
+        return "M" + "L".join(f"{num(a)},{num(b)}" for a, b in corners) + "Z"
     if shape == "cross":
         return (f"M{num(x - s)},{num(y - s)}L{num(x + s)},{num(y + s)}"
                 f"M{num(x - s)},{num(y + s)}L{num(x + s)},{num(y - s)}")
@@ -105,7 +107,8 @@ def radar(report: Report, whole_case: str) -> dict[str, Any]:
     for i, c in enumerate(conditions):
         end = polar(i, n, SCALE[-1])
         angle = -math.pi / 2 + 2 * math.pi * i / n
-        label = Point(CENTRE_X + (RADIUS + LABEL_GAP) * math.cos(angle), CENTRE_Y + (RADIUS + LABEL_GAP) * math.sin(angle))
+        reach = RADIUS + LABEL_GAP
+        label = Point(CENTRE_X + reach * math.cos(angle), CENTRE_Y + reach * math.sin(angle))
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = wrap(c.name)

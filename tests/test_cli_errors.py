@@ -106,3 +106,12 @@ def test_output_file_is_not_overwritten_without_force(tmp_path):
     result = CliRunner().invoke(main, ["advise", str(case), "-o", str(out), "--force"])
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8") != "mine"
+
+
+def test_output_into_a_missing_folder_is_refused(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("name: x\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(case), "-o", str(tmp_path / "nope" / "out.txt")])
+    assert result.exit_code == 2
+    assert "is in a folder that does not exist" in result.output
+    assert "Traceback" not in result.output

@@ -13,7 +13,6 @@ from markupsafe import escape
 from kansrijk.cli import main
 from kansrijk.render import environment, labels
 from kansrijk.report_html import html_environment, num, polar, radar, render_html, wrap
-
 from tests.conftest import EXAMPLES, HEALTHCARE
 from tests.report_cases import GROUP, HAS_GROUP, HOSTILE, group_case
 
@@ -31,13 +30,13 @@ def report_of(model, case: dict, lang=None):
 
 
 def section(html: str, ident: str) -> str:
-    match = re.search(rf'<section id="{ident}">(.*?)</section>', html, re.S)
+    match = re.search(rf'<section id="{ident}">(.*?)</section>', html, re.DOTALL)
     assert match, f"no section {ident}"
     return match.group(1)
 
 
 def radar_svg(html: str) -> str:
-    match = re.search(r'<svg class="radar".*?</svg>', html, re.S)
+    match = re.search(r'<svg class="radar".*?</svg>', html, re.DOTALL)
     assert match, "no radar chart"
     return match.group(0)
 
@@ -190,7 +189,7 @@ def test_no_focus_and_no_advice_for_a_healthy_case(model):
 def test_every_advice_item_with_its_explanation_folded(healthcare, healthcare_html):
     t = labels().resolve(healthcare.language)
     advice = section(healthcare_html, "advice")
-    items = re.findall(r'<article class="advice-item" id="advice-(\d+)">(.*?)</article>', advice, re.S)
+    items = re.findall(r'<article class="advice-item" id="advice-(\d+)">(.*?)</article>', advice, re.DOTALL)
     assert [int(rank) for rank, _ in items] == [a.rank for a in healthcare.advice]
     assert len(healthcare.advice) >= 3
     for a, (_, html) in zip(healthcare.advice, items):
@@ -267,7 +266,7 @@ def test_radar_has_a_line_per_shown_organisation(group, group_html):
     svg = radar_svg(group_html)
     assert svg.count("<polygon") == 1 + len(shown)
     assert svg.count('<line class="axis"') == 5
-    legend = re.search(r'<ul class="legend">(.*?)</ul>', group_html, re.S).group(1)
+    legend = re.search(r'<ul class="legend">(.*?)</ul>', group_html, re.DOTALL).group(1)
     for o in shown:
         assert f"{e(o.label)} (n = {o.respondents})" in legend
     # the organisation too small to show is named in the legend only by its anonymous label
@@ -278,7 +277,7 @@ def test_radar_has_a_line_per_shown_organisation(group, group_html):
 @needs_group
 def test_scores_per_organisation_hide_small_organisations(group, group_html):
     t = labels().resolve(group.language)
-    table = re.search(r'<table class="organisations">(.*?)</table>', group_html, re.S).group(1)
+    table = re.search(r'<table class="organisations">(.*?)</table>', group_html, re.DOTALL).group(1)
     for o in group.organisations:
         if o.shown:
             assert f'<th class="num">{e(o.label)}</th>' in table
@@ -294,7 +293,7 @@ def test_divergences_with_their_threshold(group, group_html):
     t = labels().resolve(group.language)
     part = section(group_html, "divergences")
     assert group.divergences
-    rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.S)
+    rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.DOTALL)
     assert len(rows) == len(group.divergences)
     for d, row in zip(group.divergences, rows):
         assert e(d.name) in row
@@ -355,7 +354,7 @@ def assert_self_contained(html: str) -> None:
     hrefs = re.findall(r"\shref\s*=\s*\"([^\"]*)\"", lowered)
     assert all(h.startswith("#") for h in hrefs), hrefs
     assert re.search(r"\s(?:xlink:)?href\s*=\s*[^\"\s]", lowered) is None  # no unquoted href
-    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    style = re.search(r"<style>(.*?)</style>", html, re.DOTALL).group(1)
     assert "@import" not in style and "url(" not in style and "@font-face" not in style
 
 
