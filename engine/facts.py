@@ -28,7 +28,8 @@ class Level(Fact):
 
 
 class Divergence(Fact):
-    """The organisations' means differ by `gap` on a condition or indicator (node 'divergence:<id>')."""
+    """The organisations' means differ by `gap` on a condition or indicator, `high` and `low` the
+    organisations furthest apart (node 'divergence:<id>')."""
 
 
 class Trend(Fact):

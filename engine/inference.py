@@ -8,7 +8,7 @@ from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
 from kansrijk.engine.facts import Belief, Divergence, Level, Mean, Observed, Score, Trend, value_of
 from kansrijk.engine.record import Belief as BeliefRecord
 from kansrijk.engine.record import Inference
-from kansrijk.group import condition_means
+from kansrijk.group import Gap, condition_means
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.rulebook import RuleBook
 
@@ -20,7 +20,7 @@ class Evidence:
     scores: dict[str, float] = field(default_factory=dict)  # indicator -> 1..5 (a mean for group cases)
     observations: frozenset[str] = frozenset()
     characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
-    divergences: dict[str, float] = field(default_factory=dict)  # condition or indicator -> gap between organisations
+    divergences: dict[str, Gap] = field(default_factory=dict)  # condition or indicator -> the gap between organisations
     trends: dict[str, float] = field(default_factory=dict)  # condition or indicator -> change since the last assessment
 
 
@@ -38,7 +38,9 @@ def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
     for characteristic in sorted(evidence.characteristics):
         facts.append(Level(id=characteristic, level=evidence.characteristics[characteristic]))
     for target in sorted(evidence.divergences):
-        facts.append(Divergence(target=target, gap=evidence.divergences[target]))
+        gap = evidence.divergences[target]
+        # the confusion of tongues with who is furthest apart; explanations show only the gap
+        facts.append(Divergence(target=target, gap=gap.gap, high=gap.high, low=gap.low))
     for target in sorted(evidence.trends):
         facts.append(Trend(target=target, delta=evidence.trends[target]))
     return facts

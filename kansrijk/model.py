@@ -39,7 +39,7 @@ class Model:
             scores=scores,
             observations=case.observed(),
             characteristics=dict(case.characteristics),
-            divergences={g.id: g.gap for g in gaps},
+            divergences={g.id: g for g in gaps},
             trends=trends,
         )
 
