@@ -103,7 +103,7 @@ class OrganisationScores(Strict):
     """One organisation's means per condition; only shown when enough of its people answered."""
 
     label: str  # its name, or an anonymous label when it is too small to be shown
-    respondents: int
+    respondents: int | None  # None for a hidden organisation: its size would let its scores be derived
     shown: bool
     conditions: dict[str, float | None]  # condition -> mean; empty when not shown
 
@@ -114,7 +114,9 @@ class Divergence(Strict):
     level: str  # condition | indicator
     id: str
     name: str
-    gap: float
+    # None when a hidden organisation is at either end: with the other end's shown score the gap
+    # would give the hidden organisation's score away; then only "at least the threshold" is said
+    gap: float | None
     threshold: float
     high: str | None  # organisation labels; None where they may not be named
     low: str | None
@@ -255,21 +257,22 @@ class Advisor:
     def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
         """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy)."""
         anonymous = labels().resolve(lang)["group"]["anonymous"]
-        label = {}
-        for number, org in enumerate(orgs, start=1):
-            label[org.name] = org.name if org.respondents >= min_group else f"{anonymous} {number}"
         shown = {o.name for o in orgs if o.respondents >= min_group}
+        hidden = [o.name for o in orgs if o.name not in shown]
+        label = {name: name for name in shown} | {name: f"{anonymous} {n}" for n, name in enumerate(hidden, start=1)}
         organisations = [
-            OrganisationScores(label=label[o.name], respondents=o.respondents, shown=o.name in shown,
-                               conditions=dict(o.conditions) if o.name in shown else {})
+            OrganisationScores(label=label[o.name], respondents=o.respondents if o.name in shown else None,
+                               shown=o.name in shown, conditions=dict(o.conditions) if o.name in shown else {})
             for o in orgs
         ]
-        named = [
-            Divergence(level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang), gap=g.gap,
-                       threshold=g.threshold, high=label[g.high] if g.high in shown else None,
-                       low=label[g.low] if g.low in shown else None)
-            for g in gaps
-        ]
+        named = []
+        for g in gaps:
+            open_ = g.high in shown and g.low in shown
+            named.append(Divergence(
+                level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang),
+                gap=g.gap if open_ else None, threshold=g.threshold,
+                high=label[g.high] if open_ else None, low=label[g.low] if open_ else None,
+            ))
         return organisations, named
 
     def report(self, name: str, notes: str, inference: Inference, lang: Language,

@@ -191,9 +191,9 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
     edits = parse_edits(sets, adds, removes)
     if not edits:
         raise click.UsageError("give at least one --set, --add or --remove")
-    changed = apply_edits(loaded, edits, model.kb)
+    changed, overrides = apply_edits(loaded, edits, model.kb)
     lang = lang or loaded.language
-    before, after = model.infer(loaded), model.infer(changed)
+    before, after = model.infer(loaded), model.infer(changed, overrides=overrides)
     reports = [model.report(c, i, lang) for c, i in ((loaded, before), (changed, after))]
     result = WhatIf(case=loaded.name, edits=edits, before=reports[0], after=reports[1],
                     changes=compare(reports[0], reports[1], before, after))

@@ -60,12 +60,12 @@ def condition_means(kb: KnowledgeBase, indicators: dict[str, float]) -> dict[str
 
 
 def organisations(kb: KnowledgeBase, respondents) -> list[Organisation]:
-    """Per organisation, in the order they first appear in the case."""
+    """Per organisation, by name: the order of the respondents in the case changes nothing."""
     groups: dict[str, list] = {}
     for respondent in respondents:
         groups.setdefault(respondent.organisation, []).append(respondent)
     out = []
-    for name, members in groups.items():
+    for name, members in sorted(groups.items()):
         indicators = indicator_means(kb, [m.scores for m in members])
         out.append(Organisation(name, len(members), indicators, condition_means(kb, indicators)))
     return out

@@ -23,12 +23,19 @@ class Model:
     reasoner: Reasoner
     advisor: Advisor
 
-    def evidence(self, case: Case, previous: Case | None = None) -> Evidence:
+    def evidence(self, case: Case, previous: Case | None = None,
+                 overrides: dict[str, int | None] | None = None) -> Evidence:
         """What the engine gets from a case. With respondents, each indicator's score is the mean of
         all answers (the adviser's own `scores` count as one more answer) and divergences between
         organisations become facts of their own. With a previous assessment, the change of every
-        indicator and condition scored in both becomes a trend fact."""
+        indicator and condition scored in both becomes a trend fact. `overrides` set an indicator's
+        score outright (None: unknown), as `kansrijk whatif --set` does."""
         scores = self.scores(case)
+        for indicator, value in (overrides or {}).items():
+            if value is None:
+                scores.pop(indicator, None)
+            else:
+                scores[indicator] = value
         gaps = divergences(self.kb, self.policy, organisations(self.kb, case.respondents))
         trends = {}
         if previous is not None:
@@ -50,8 +57,9 @@ class Model:
             answers.append(case.scores)
         return indicator_means(self.kb, answers)
 
-    def infer(self, case: Case, previous: Case | None = None) -> Inference:
-        return self.reasoner.run(self.evidence(case, previous))
+    def infer(self, case: Case, previous: Case | None = None,
+              overrides: dict[str, int | None] | None = None) -> Inference:
+        return self.reasoner.run(self.evidence(case, previous, overrides))
 
     def report(self, case: Case, inference: Inference, lang: Language) -> Report:
         orgs = organisations(self.kb, case.respondents)

@@ -62,25 +62,32 @@ def parse_edits(sets: tuple[str, ...], adds: tuple[str, ...], removes: tuple[str
     return edits
 
 
-def apply_edits(case: Case, edits: list[Edit], kb) -> Case:
-    """The case with the edits made, validated like a case file (so bad values stop with exit 2)."""
+def apply_edits(case: Case, edits: list[Edit], kb) -> tuple[Case, dict[str, int | None]]:
+    """The case with its observations edited, and the scores to set: they replace an indicator's
+    score as the engine gets it (also in a group case, where it is otherwise a mean of answers).
+    Both are validated like a case file, so bad values stop with exit 2."""
     data = case.model_dump()
-    observations = list(data["observations"])
+    observed = sorted(case.observed())
+    overrides: dict[str, int | None] = {}
     for edit in edits:
         if edit.option == "set":
-            data["scores"][edit.key] = edit.value
+            overrides[edit.key] = edit.value
         elif edit.option == "add":
-            if edit.key in observations:
+            if edit.key in observed:
                 raise InputError("--add", [Problem(edit.key, "is already observed in the case")])
-            observations.append(edit.key)
-        elif edit.key not in observations:
+            data["observations"].append(edit.key)
+            observed.append(edit.key)
+        elif edit.key not in observed:
             raise InputError("--remove", [Problem(
-                edit.key, f"is not among the case's observations{suggest(edit.key, observations)}",
-                allowed=", ".join(observations) or "none: the case has no observations")])
-        else:
-            observations.remove(edit.key)
-    data["observations"] = observations
-    return validate(Case, Document("--set/--add", data, {}), context={"kb": kb})
+                edit.key, f"is not among the case's observations{suggest(edit.key, observed)}",
+                allowed=", ".join(observed) or "none: the case has no observations")])
+        else:  # an observation goes whoever made it: the adviser or a respondent
+            data["observations"] = [o for o in data["observations"] if o != edit.key]
+            for respondent in data["respondents"]:
+                respondent["observations"] = [o for o in respondent["observations"] if o != edit.key]
+            observed.remove(edit.key)
+    checked = validate(Case, Document("--set", {"name": "set", "scores": overrides}, {}), context={"kb": kb})
+    return validate(Case, Document("--add/--remove", data, {}), context={"kb": kb}), dict(checked.scores)
 
 
 def chain_firings(inference: Inference, node: str) -> set[tuple[str, str]]:

@@ -58,6 +58,9 @@ def test_every_rules_example_case_makes_it_fire(model):
     for instance in model.book.instances:
         case = finder.case_for(instance)
         assert case is not None, instance.key
+        # the example is what makes it fire: on an empty case it does not
+        assert not any(f.rule == instance.id and f.binding == instance.binding
+                       for f in infer_example(model, {}).firings), instance.key
         firings = infer_example(model, case).firings
         assert any(f.rule == instance.id and f.binding == instance.binding for f in firings), instance.key
 

@@ -21,7 +21,8 @@ def case(model):
 
 def test_aggregation_per_organisation(model, case):
     orgs = {o.name: o for o in organisations(model.kb, case.respondents)}
-    assert [o.respondents for o in orgs.values()] == [3, 3, 2]
+    assert [(o.name, o.respondents) for o in orgs.values()] == [  # by name, whatever the order in the file
+        ("Huisartsencoöperatie Kust", 2), ("VVT De Duinen", 3), ("Ziekenhuis Westland", 3)]
     hospital = orgs["Ziekenhuis Westland"]
     # interests.value_for_each: 5, 4, 5
     assert hospital.indicators["interests.value_for_each"] == pytest.approx(14 / 3, abs=1e-4)
@@ -65,30 +66,45 @@ def run(*args):
     return CliRunner().invoke(main, list(args))
 
 
-@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
-def test_no_individual_answer_or_name_in_any_output(case, fmt):
-    result = run("advise", str(GROUP), "--format", fmt)
-    assert result.exit_code == 0
+OUTPUTS = [
+    ("advise", str(GROUP), "--format", "text"), ("advise", str(GROUP), "--format", "markdown"),
+    ("advise", str(GROUP), "--format", "json"), ("explain", str(GROUP)), ("explain", str(GROUP), "--format", "json"),
+    ("whatif", str(GROUP), "--set", "process.results=1", "--format", "json"), ("report", str(GROUP)),
+    ("compare", str(GROUP), str(GROUP), "--format", "json"),
+]
+
+
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: "-".join(a[:1] + a[2:]))
+def test_no_name_and_no_small_organisations_score_in_any_output(model, case, args):
+    result = run(*args)
+    assert result.exit_code == 0, result.output
     for respondent in case.respondents:
         assert respondent.name not in result.output
+    assert "Huisartsencoöperatie Kust" not in result.output
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
-def test_small_organisation_is_neither_shown_nor_named(fmt):
+def test_small_organisation_is_neither_shown_nor_named_nor_sized(fmt):
     result = run("advise", str(GROUP), "--format", fmt)
     assert "Huisartsencoöperatie Kust" not in result.output
     assert "Ziekenhuis Westland" in result.output
+    assert "2 respondent" not in result.output and '"respondents": 2' not in result.output
 
 
 def test_json_has_per_organisation_scores_and_divergences():
     data = json.loads(run("advise", str(GROUP), "--format", "json").output)
     shown = [o for o in data["organisations"] if o["shown"]]
     hidden = [o for o in data["organisations"] if not o["shown"]]
-    assert len(shown) == 2 and shown[0]["conditions"]["interests"] == 4.0
-    assert len(hidden) == 1 and hidden[0]["conditions"] == {} and hidden[0]["label"] == "Organisatie 3"
+    assert [o["label"] for o in shown] == ["VVT De Duinen", "Ziekenhuis Westland"]
+    assert shown[1]["conditions"]["interests"] == 4.0
+    assert len(hidden) == 1 and hidden[0]["conditions"] == {} and hidden[0]["label"] == "Organisatie 1"
+    assert hidden[0]["respondents"] is None
     interests = next(d for d in data["divergences"] if d["id"] == "interests")
-    assert interests["threshold"] == 1.5 and interests["high"] == "Ziekenhuis Westland"
-    assert interests["low"] is None  # the lowest is the small organisation
+    # the lowest is the small organisation: neither end is named, and the gap is only "at least"
+    assert interests["threshold"] == 1.5 and interests["gap"] is None
+    assert interests["high"] is None and interests["low"] is None
+    genuine = next(d for d in data["divergences"] if d["id"] == "interests.genuine_interest")
+    assert genuine["gap"] == 2.33 and (genuine["high"], genuine["low"]) == ("Ziekenhuis Westland", "VVT De Duinen")
 
 
 def test_min_group_is_settable(tmp_path):
@@ -98,6 +114,31 @@ def test_min_group_is_settable(tmp_path):
     data = json.loads(run("advise", str(path), "--format", "json").output)
     assert all(o["shown"] for o in data["organisations"])
     assert "Huisartsencoöperatie Kust" in [d["low"] for d in data["divergences"]]
+
+
+def test_order_of_respondents_changes_nothing(tmp_path, case):
+    import yaml
+
+    data = yaml.safe_load(GROUP.read_text(encoding="utf-8"))
+    data["respondents"].reverse()
+    path = tmp_path / "reversed.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    for fmt in ("text", "json"):
+        assert run("advise", str(path), "--format", fmt).output == run("advise", str(GROUP), "--format", fmt).output
+
+
+def test_whatif_set_replaces_the_groups_mean(model, case):
+    data = json.loads(run("whatif", str(GROUP), "--set", "interests.real_dialogue=5", "--format", "json").output)
+    assert any(c["kind"] == "status" and c["id"] == "interests" for c in data["changes"])
+    from kansrijk.whatif import apply_edits, parse_edits
+
+    _, overrides = apply_edits(case, parse_edits(("interests.real_dialogue=5",), (), ()), model.kb)
+    assert model.evidence(case, overrides=overrides).scores["interests.real_dialogue"] == 5
+
+
+def test_whatif_removes_a_respondents_observation():
+    data = json.loads(run("whatif", str(GROUP), "--remove", "backing_not_involved", "--format", "json").output)
+    assert data["changes"]
 
 
 def test_bad_respondent_input_exits_2(tmp_path):

@@ -285,7 +285,7 @@ def test_scores_per_organisation_hide_small_organisations(group, group_html):
                 assert f"{value:.2f}" in table
         else:
             assert e(o.label) not in table
-            assert f"{e(o.label)} (n = {o.respondents}): {e(t['report']['hidden'])}" in group_html
+            assert f"{e(o.label)}: {e(t['report']['hidden'])}" in group_html
 
 
 @needs_group
@@ -297,11 +297,14 @@ def test_divergences_with_their_threshold(group, group_html):
     assert len(rows) == len(group.divergences)
     for d, row in zip(group.divergences, rows):
         assert e(d.name) in row
-        assert f'<td class="num">{d.gap:.2f}</td><td class="num">{d.threshold:.2f}</td>' in row
+        gap = f"{d.gap:.2f}" if d.gap is not None else f"≥ {d.threshold:.2f}"
+        assert f'<td class="num">{gap}</td><td class="num">{d.threshold:.2f}</td>' in row
         for who in (d.high, d.low):
             assert e(who if who is not None else t["report"]["unnamed"]) in row
     assert f"<th class=\"num\">{e(t['report']['threshold'])}</th>" in part
     assert "Stichting Klein" not in part
+    # the small organisation is the lowest everywhere: no divergence may give a gap or a name
+    assert all(d.gap is None and d.high is None and d.low is None for d in group.divergences)
 
 
 def test_no_divergence_section_without_respondents(healthcare_html):
