@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
 
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
 from kansrijk.text import Language, NonEmpty, Strict
 from kansrijk.yamlfile import parse_text, read_document, validate
 
@@ -21,7 +21,7 @@ def _known_id(kind: str, what: str):
         kb = info.context["kb"]
         known = kb.observable_ids() if kind == "observable" else list(kb.by_id[kind])
         if value not in known:
-            raise ValueError(f"unknown {what} {value!r}{suggest(value, known)}")
+            raise MessageError(Msg("unknown", what=Msg(f"what.{what}"), value=value, hint=suggest(value, known)))
         return value
 
     return AfterValidator(check)
@@ -29,7 +29,7 @@ def _known_id(kind: str, what: str):
 
 IndicatorId = Annotated[str, _known_id("indicator", "indicator")]
 CharacteristicId = Annotated[str, _known_id("characteristic", "characteristic")]
-ObservableId = Annotated[str, _known_id("observable", "dynamic or signal")]
+ObservableId = Annotated[str, _known_id("observable", "dynamic_or_signal")]
 ScoreValue = Annotated[StrictInt, Field(ge=1, le=5)]
 LevelName = Literal["low", "medium", "high"]
 
@@ -61,7 +61,7 @@ class Case(Strict):
     def _once_each(cls, value: list[str]) -> list[str]:
         twice = sorted({item for item in value if value.count(item) > 1})
         if twice:
-            raise ValueError(f"listed more than once: {', '.join(twice)}")
+            raise MessageError(Msg("listed_twice", items=", ".join(twice)))
         return value
 
     def observed(self) -> frozenset[str]:
@@ -69,15 +69,15 @@ class Case(Strict):
         return frozenset(self.observations).union(*(r.observations for r in self.respondents))
 
 
-ALLOWED = {
-    "name": "a non-empty text",
+ALLOWED = {  # what each key of a case allows, for messages (advice_templates/errors.yaml)
+    "name": Msg("case.allowed.name"),
     "language": "nl, en",
-    "characteristics": "mutual_dependence, unclear_power_centre, diversity, split_loyalty, new_reality: low | medium | high",
-    "scores": "indicator ids such as ambition.shared with a whole number 1..5, or null for don't know; the README's case format lists them",
-    "observations": "ids of dynamics and signals; the README's case format lists them",
-    "respondents": "a list of {name (optional), organisation, scores, observations}",
-    "min_group": "a whole number >= 1 (default 3)",
-    "notes": "free text",
+    "characteristics": Msg("case.allowed.characteristics"),
+    "scores": Msg("case.allowed.scores"),
+    "observations": Msg("case.allowed.observations"),
+    "respondents": Msg("case.allowed.respondents"),
+    "min_group": Msg("case.allowed.min_group"),
+    "notes": Msg("case.allowed.notes"),
 }
 
 
@@ -85,7 +85,7 @@ def load_case(source: str, kb) -> Case:
     """Read a case from a path, or from stdin when source is '-'."""
     doc = parse_text(sys.stdin.read(), "<stdin>") if source == "-" else read_document(Path(source))
     if not isinstance(doc.data, dict):
-        raise InputError(doc.name, [doc.problem((), "a case is a mapping with keys " + ", ".join(ALLOWED))])
+        raise InputError(doc.name, [doc.problem((), Msg("case.not_a_mapping", keys=", ".join(ALLOWED)))])
     try:
         return validate(Case, doc, context={"kb": kb})
     except InputError as error:

@@ -7,24 +7,65 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from kansrijk.case import load_case
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import LANG_META, InputError, Msg, Problem, either, error_language, suggest
 from kansrijk.model import load_model
 from kansrijk.render import EXT, FORMATS, labels, render, to_json
 
-LANG = click.Choice(["nl", "en"])
+class LanguageChoice(click.Choice):
+    """nl | en; a --lang given on the command line is also the language of error messages."""
+
+    def convert(self, value, param, ctx):
+        lang = super().convert(value, param, ctx)
+        if ctx is not None and param is not None and param.name is not None:
+            source = ctx.get_parameter_source(param.name)
+            if source is not None and source is not ParameterSource.DEFAULT:
+                ctx.meta[LANG_META] = lang  # ctx.meta is shared with the group's context
+        return lang
+
+
+LANG = LanguageChoice(["nl", "en"])
 FORMATS_DATA = ("text", "json")  # for listings that have no markdown form
 
 
+class UsageProblem(click.UsageError):
+    """A usage error with a catalogue message, shown in the language of error output (exit code 2)."""
+
+    def __init__(self, message: Msg, ctx: click.Context | None = None):
+        super().__init__(message, ctx)
+        self.msg = message
+        # the command's context, only to read its --lang when the error is shown
+        self.lang_ctx = ctx or click.get_current_context(silent=True)
+
+    def format_message(self) -> str:
+        return self.msg.render(error_language(self.lang_ctx))
+
+    def show(self, file=None) -> None:
+        lang = error_language(self.lang_ctx)
+        if lang == "en":
+            return super().show(file)
+        color = self.ctx.color if self.ctx is not None else None
+        if self.ctx is not None:
+            hint = ""
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                option = max(self.ctx.command.get_help_option_names(self.ctx), key=len)
+                hint = Msg("try_help", command=self.ctx.command_path, option=option).render(lang) + "\n"
+            click.echo(f"{self.ctx.get_usage()}\n{hint}", file=file, err=file is None, color=color)
+        click.echo(Msg("error", message=self.format_message()).render(lang), file=file, err=file is None, color=color)
+
+
 class Group(click.Group):
-    """Bad input anywhere becomes a clear message and exit code 2, never a traceback."""
+    """Bad input anywhere becomes a clear message and exit code 2, never a traceback.
+    Messages are in the command's --lang when given, else $KANSRIJK_LANG (nl|en), else English."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as error:
-            click.echo(f"Error: {error}", err=True)
+            lang = error_language(ctx)
+            click.echo(Msg("error", message=error.render(lang)).render(lang), err=True)
             ctx.exit(2)
 
 
@@ -41,10 +82,10 @@ def write_output(text: str, output: str | None, force: bool) -> None:
         return
     path = Path(output)
     if path.exists() and not force:
-        raise click.UsageError(f"{output} exists; add --force to overwrite it")
+        raise UsageProblem(Msg("output.exists", output=output))
     if path.is_dir() or not path.parent.is_dir():
-        what = "is a folder" if path.is_dir() else f"is in a folder that does not exist ({path.parent})"
-        raise InputError(output, [Problem("", f"the output file {what}", allowed="a file path in an existing folder")])
+        what = Msg("output.is_folder") if path.is_dir() else Msg("output.no_folder", folder=str(path.parent))
+        raise InputError(output, [Problem("", what, allowed=Msg("output.allowed"))])
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)  # atomic: never a half-written file
@@ -86,8 +127,9 @@ def resolve_target(model, option: str, value: str) -> str:
         if value in model.kb.by_id[table]:
             return f"{kind}:{value}"
         known += list(model.kb.by_id[table])
-    allowed = " or ".join(t + " ids" for t, _ in kinds)
-    raise InputError(f"--{option}", [Problem("", f"unknown id {value!r}{suggest(value, known)}", allowed=allowed)])
+    allowed = either([Msg(f"ids.{t}") for t, _ in kinds])
+    raise InputError(f"--{option}", [Problem("", Msg("unknown", what=Msg("what.id"), value=value,
+                                                     hint=suggest(value, known)), allowed=allowed)])
 
 
 @main.command()
@@ -116,7 +158,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
     chosen = [name for name, value in (("advice", rank), ("dynamic", dynamic), ("condition", condition),
                                        ("why-not", why_not)) if value is not None]
     if len(chosen) > 1:
-        raise click.UsageError("choose one of --advice, --dynamic, --condition and --why-not")
+        raise UsageProblem(Msg("explain.choose_one"))
     model = load_model()
     loaded = load_case(case, model.kb)
     lang = lang or loaded.language
@@ -135,8 +177,8 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
     items = []
     if rank is not None:
         if not 1 <= rank <= len(report.advice):
-            allowed = f"1..{len(report.advice)}" if report.advice else "none: this case gets no advice"
-            raise InputError("--advice", [Problem("", f"there is no advice item {rank}", allowed=allowed)])
+            allowed = f"1..{len(report.advice)}" if report.advice else Msg("explain.no_advice")
+            raise InputError("--advice", [Problem("", Msg("explain.no_advice_item", rank=rank), allowed=allowed)])
         targets = [report.advice[rank - 1]]
     elif dynamic is not None or condition is not None:
         node = resolve_target(model, "dynamic" if dynamic else "condition", dynamic or condition)
@@ -190,7 +232,7 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
     loaded = load_case(case, model.kb)
     edits = parse_edits(sets, adds, removes)
     if not edits:
-        raise click.UsageError("give at least one --set, --add or --remove")
+        raise UsageProblem(Msg("whatif.nothing"))
     changed, overrides = apply_edits(loaded, edits, model.kb)
     lang = lang or loaded.language
     before, after = model.infer(loaded), model.infer(changed, overrides=overrides)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 import yaml
 
-from kansrijk.cli import FORMATS_DATA, LANG, main, write_output
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main, write_output
+from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
 from kansrijk.model import load_model
 from kansrijk.render import render, to_json
 from kansrijk.text import SECTION_PATTERN
@@ -28,8 +28,8 @@ def rules(condition, section, lang, fmt) -> None:
     if condition is not None:
         model.kb.require("condition", condition, "--condition")
     if section is not None and not SECTION_PATTERN.match(section):
-        raise InputError("--section", [Problem("", f"{section!r} is not a section of the publication",
-                                               allowed="§2, §3.1 .. §3.5, §4.1 .. §4.5, §5.1 .. §5.4, 'Tabel 1', 'Figuur 2'")])
+        raise InputError("--section", [Problem("", Msg("not_a_section", value=section),
+                                               allowed=Msg("rules.section_allowed"))])
     selected = []
     for record in model.book.records:
         if section is not None and section not in record.sections:
@@ -65,8 +65,9 @@ def rule(rule_id, lang, fmt) -> None:
     record = model.book.by_id.get(rule_id.upper())
     if record is None:
         known = list(model.book.by_id)
-        raise InputError("rule", [Problem("", f"unknown rule {rule_id!r}{suggest(rule_id.upper(), known)}",
-                                          allowed="ids such as INT-03; `kansrijk rules` lists them")])
+        raise InputError("rule", [Problem("", Msg("unknown", what=Msg("what.rule"), value=rule_id,
+                                                  hint=suggest(rule_id.upper(), known)),
+                                          allowed=Msg("rule.id_allowed"))])
     instance = next(i for i in model.book.instances if i.id == record.id)
     case = MinimalCases(model).case_for(instance)
     firing = next(f for f in infer_example(model, case).firings
@@ -187,14 +188,14 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
     if answers is not None:
         given = [a.strip() for a in answers.split(",")]
         if len(given) != len(built.questions):
-            raise InputError("--answers", [Problem("", f"{len(given)} answers given",
-                                                   allowed=f"{len(built.questions)} answers, comma-separated")])
+            raise InputError("--answers", [Problem("", Msg("quiz.answer_count", count=len(given)),
+                                                   allowed=Msg("quiz.answer_count_allowed", count=len(built.questions)))])
         for question, answer in zip(built.questions, given):
             if resolve_answer(question, answer) is None:
                 options = [o.id for o in question.options]
-                raise InputError("--answers", [Problem(question.id, f"{answer!r} is not one of the options"
-                                                       f"{suggest(answer, options)}",
-                                                       allowed="1..5 or " + ", ".join(options))])
+                raise InputError("--answers", [Problem(question.id, Msg("quiz.not_an_option", answer=answer,
+                                                                        hint=suggest(answer, options)),
+                                                       allowed=Msg("quiz.options_allowed", options=", ".join(options)))])
         graded = grade(model, built, given)
         if fmt == "json":
             click.echo(to_json(graded.model_dump(mode="json")), nl=False)
@@ -206,7 +207,7 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
         click.echo(render("quiz_score.text.j2", lang, quiz=graded), nl=False)
         return
     if fmt == "json":
-        raise click.UsageError("--format json needs --answers")
+        raise UsageProblem(Msg("quiz.json_needs_answers"))
     t = labels().resolve(lang)
     click.echo(render("quiz_vignette.text.j2", lang, quiz=built, **context), nl=False)
     given = []
@@ -222,5 +223,8 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
 
 def _option(question, raw: str, resolve) -> str:
     if resolve(question, raw) is None:
-        raise click.BadParameter(f"{raw!r}: 1..{len(question.options)} " + " | ".join(o.id for o in question.options))
+        # click.prompt prints the message as it is: render it now, in the language of error output
+        message = Msg("quiz.bad_prompt_answer", raw=raw, count=len(question.options),
+                      options=" | ".join(o.id for o in question.options))
+        raise click.BadParameter(message.render(error_language(click.get_current_context(silent=True))))
     return raw

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from kansrijk.cli import LANG, main, write_output
+from kansrijk.cli import LANG, UsageProblem, main, write_output
+from kansrijk.errors import Msg
 from kansrijk.knowledgebase import load_knowledge
 from kansrijk.render import render
 
@@ -41,11 +42,11 @@ def import_command(survey, mapping, output, force, name, lang) -> None:
     if not to_stdout:
         target = Path(output)
         if target.exists() and not force:
-            raise click.UsageError(f"{output} exists; add --force to overwrite it")
+            raise UsageProblem(Msg("output.exists", output=output))
         if not target.parent.is_dir():
-            raise click.UsageError(f"cannot write {output}: there is no folder {target.parent}")
+            raise UsageProblem(Msg("import.no_folder", output=output, folder=str(target.parent)))
         if target.exists() and target.resolve() == Path(survey).resolve():
-            raise click.UsageError("the output file is the survey itself; choose another -o")
+            raise UsageProblem(Msg("import.output_is_survey"))
     result = import_survey(survey, mapping, load_knowledge(), name=name, lang=lang)
     write_output(case_text(result, as_json=output.lower().endswith(".json")), output, force)
     summary = render("survey_summary.text.j2", lang or result.case["language"], s=result, output=output,

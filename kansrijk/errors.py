@@ -1,26 +1,143 @@
-"""Errors about what the user gave us: they name the file, the key, the line and what is allowed."""
+"""Errors about what the user gave us: they name the file, the key, the line and what is allowed.
+
+Every message comes from the catalogue advice_templates/errors.yaml (id -> {nl, en}, str.format
+placeholders) as a `Msg`: a str whose value is the English text, so existing code and tests that
+compare or search messages keep working, and that renders itself in either language when the
+error is printed. Parameters that are Msgs themselves (a "did you mean" hint, the name of a kind
+of id) are rendered in the same language; other parameters (ids, file names, numbers) are data.
+"""
 
 from __future__ import annotations
 
 import difflib
+import os
+import string
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+LANGUAGES = ("nl", "en")
+LANG_ENV = "KANSRIJK_LANG"  # the language of error messages when the command has no --lang
+LANG_META = "kansrijk.error_lang"  # where the CLI records an explicitly given --lang (click's ctx.meta)
+
+
+def placeholders(text: str) -> set[str]:
+    """The names of the str.format placeholders in text: '{value!r}{hint}' -> {'value', 'hint'}."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(text):
+        if name is not None:
+            names.add(name.split(".")[0].split("[")[0])
+    return names
+
+
+def check_catalogue(data: Any, name: str = "errors.yaml") -> dict[str, dict[str, str]]:
+    """The catalogue if every entry has a non-empty nl and en with the same placeholders; else ValueError."""
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f"{name}: expected a mapping of message ids to {{nl: ..., en: ...}}")
+    for ident, entry in data.items():
+        if not isinstance(entry, dict) or set(entry) != set(LANGUAGES):
+            raise ValueError(f"{name}: {ident}: expected {{nl: ..., en: ...}}")
+        for lang in LANGUAGES:
+            if not isinstance(entry[lang], str) or not entry[lang]:
+                raise ValueError(f"{name}: {ident}.{lang}: expected a non-empty text")
+        try:
+            nl, en = placeholders(entry["nl"]), placeholders(entry["en"])
+        except ValueError as exc:
+            raise ValueError(f"{name}: {ident}: {exc}") from None
+        if nl != en:
+            raise ValueError(f"{name}: {ident}: nl and en have different placeholders ({sorted(nl)} vs {sorted(en)})")
+    return data
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    # read with PyYAML directly: an error in reading this file cannot itself use the catalogue
+    import yaml
+
+    path = resources.files("kansrijk.advice_templates") / "errors.yaml"
+    return check_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+
+
+def _render(ident: str, params: dict[str, Any], lang: str) -> str:
+    values = {key: text(value, lang) for key, value in params.items()}
+    return catalogue()[ident][lang].format(**values)
+
+
+class Msg(str):
+    """A message of the catalogue with its parameters; as a str it is the English text."""
+
+    ident: str
+    params: dict[str, Any]
+
+    def __new__(cls, ident: str, **params: Any) -> Msg:
+        self = super().__new__(cls, _render(ident, params, "en"))
+        self.ident, self.params = ident, params
+        return self
+
+    def render(self, lang: str) -> str:
+        return _render(self.ident, self.params, lang)
+
+    def __reduce__(self):  # a str subclass with its own __new__ needs this to pickle or copy
+        return (_msg, (self.ident, self.params))
+
+
+def _msg(ident: str, params: dict[str, Any]) -> Msg:
+    return Msg(ident, **params)
+
+
+def text(value: Any, lang: str) -> Any:
+    """A Msg in lang; anything else as it is."""
+    return value.render(lang) if isinstance(value, Msg) else value
+
+
+def either(items: list) -> Any:
+    """'a or b or c' ('a of b of c' in Dutch) of texts or Msgs."""
+    result = items[0] if items else ""
+    for item in items[1:]:
+        result = Msg("either", left=result, right=item)
+    return result
+
+
+def or_list(expected: str) -> Any:
+    """pydantic's "'a', 'b' or 'c'" of a Literal with its 'or' in the catalogue."""
+    rest, sep, last = expected.rpartition(" or ")
+    return Msg("or_list", rest=rest, last=last) if sep else expected
+
+
+class MessageError(ValueError):
+    """A ValueError from a validator with a catalogue message (pydantic keeps it in the error's ctx)."""
+
+    def __init__(self, message: Msg):
+        super().__init__(message)
+        self.msg = message
+
+
+def error_language(ctx: Any = None) -> str:
+    """The language of error output: the command's --lang when given, else $KANSRIJK_LANG, else English."""
+    if ctx is not None and ctx.meta.get(LANG_META) in LANGUAGES:
+        return ctx.meta[LANG_META]
+    env = os.environ.get(LANG_ENV, "").strip().lower()
+    return env if env in LANGUAGES else "en"
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input file."""
+    """One thing wrong with an input file. key, message and allowed may be Msgs (rendered in the
+    chosen language) or plain text that reads the same in both (ids, paths, lists of ids)."""
 
     key: str
     message: str
     line: int | None = None
     allowed: str | None = None
 
-    def render(self, file: str) -> str:
+    def render(self, file: str, lang: str = "en") -> str:
         where = f"{file}:{self.line}" if self.line else file
-        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        key, message = text(self.key, lang), text(self.message, lang)
+        rendered = f"{where}: {key}: {message}" if key else f"{where}: {message}"
         if self.allowed:
-            text += f" (allowed: {self.allowed})"
-        return text
+            rendered += Msg("allowed", allowed=self.allowed).render(lang)
+        return rendered
 
 
 @dataclass
@@ -30,11 +147,14 @@ class InputError(Exception):
     file: str
     problems: list[Problem] = field(default_factory=list)
 
+    def render(self, lang: str = "en") -> str:
+        return "\n".join(p.render(self.file, lang) for p in self.problems)
+
     def __str__(self) -> str:
-        return "\n".join(p.render(self.file) for p in self.problems)
+        return self.render("en")
 
 
-def suggest(value: str, known: list[str] | tuple[str, ...]) -> str:
-    """A ' — did you mean X?' tail for an unknown id, or '' when nothing is close."""
+def suggest(value: str, known: list[str] | tuple[str, ...]) -> Any:
+    """A '; did you mean X?' tail (a Msg) for an unknown id, or '' when nothing is close."""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return Msg("did_you_mean", value=close[0]) if close else ""

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from kansrijk.errors import InputError, Problem
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.model import Model
 from kansrijk.render import render
 from kansrijk.text import LANGUAGES, Language
@@ -183,7 +183,7 @@ def to_dot(graph: Graph, lang: Language) -> str:
     return render("graph.dot.j2", lang, graph=graph, language=lang, esc=dot_escape)
 
 
-GRAPHVIZ_ALTERNATIVE = "--format mermaid or dot, or install graphviz"
+GRAPHVIZ_ALTERNATIVE = Msg("graph.alternative")
 
 
 def to_svg(dot_text: str) -> str:
@@ -191,10 +191,10 @@ def to_svg(dot_text: str) -> str:
     dot = shutil.which("dot")
     if dot is None:
         raise InputError("graph", [Problem(
-            "", "Graphviz's dot is not installed; it is needed to draw the graph as SVG", allowed=GRAPHVIZ_ALTERNATIVE,
+            "", Msg("graph.no_dot"), allowed=GRAPHVIZ_ALTERNATIVE,
         )])
     result = subprocess.run([dot, "-Tsvg"], input=dot_text.encode("utf-8"), capture_output=True, check=False)
     if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip() or f"exit code {result.returncode}"
-        raise InputError("graph", [Problem("", f"Graphviz's dot failed: {message}", allowed=GRAPHVIZ_ALTERNATIVE)])
+        message = result.stderr.decode("utf-8", "replace").strip() or Msg("graph.exit_code", code=result.returncode)
+        raise InputError("graph", [Problem("", Msg("graph.dot_failed", reason=message), allowed=GRAPHVIZ_ALTERNATIVE)])
     return result.stdout.decode("utf-8")

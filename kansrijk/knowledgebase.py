@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import Field, RootModel
 
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, Msg, Problem, suggest
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
@@ -130,7 +130,7 @@ class KnowledgeBase:
         """value if it is an id of table ('condition', 'dynamic', ...), else an InputError with a suggestion."""
         known = list(self.by_id[table])
         if value not in known:
-            raise InputError(where, [Problem("", f"unknown {table} {value!r}{suggest(value, known)}",
+            raise InputError(where, [Problem("", Msg("unknown", what=Msg(f"what.{table}"), value=value, hint=suggest(value, known)),
                                              allowed=", ".join(known))])
         return value
 
@@ -189,7 +189,7 @@ def _check_unique(doc: Document, records: list) -> None:
     seen: set[str] = set()
     for index, record in enumerate(records):
         if record.id in seen:
-            raise InputError(doc.name, [doc.problem((index, "id"), f"id {record.id!r} occurs twice")])
+            raise InputError(doc.name, [doc.problem((index, "id"), Msg("id_twice", id=record.id))])
         seen.add(record.id)
 
 
@@ -218,12 +218,12 @@ def _check_references(kb: KnowledgeBase, docs: dict[str, Document]) -> None:
         if value not in allowed:
             doc = docs[filename]
             raise InputError(
-                doc.name, [doc.problem(loc, f"unknown id {value!r}{suggest(value, allowed)}", ", ".join(allowed))]
+                doc.name, [doc.problem(loc, Msg("unknown", what=Msg("what.id"), value=value, hint=suggest(value, allowed)), ", ".join(allowed))]
             )
     observable = kb.observable_ids()
     if len(set(observable)) != len(observable):
         twice = sorted({o for o in observable if observable.count(o) > 1})
-        raise InputError(docs["signals.yaml"].name, [docs["signals.yaml"].problem((), f"ids used by both a dynamic and a signal: {twice}")])
+        raise InputError(docs["signals.yaml"].name, [docs["signals.yaml"].problem((), Msg("ids_both", ids=str(twice)))])
 
 
 class StatusThresholds(Strict):

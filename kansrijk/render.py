@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from pydantic import RootModel, model_validator
 
+from kansrijk.errors import MessageError, Msg
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import LANGUAGES, Language, Text
 from kansrijk.yamlfile import read_document, validate
@@ -29,7 +30,7 @@ class Labels(RootModel[dict[str, Any]]):
                 for key, item in value.items():
                     walk(item, f"{path}.{key}" if path else key)
             else:
-                raise ValueError(f"{path}: expected {{nl: ..., en: ...}} or a mapping of those")
+                raise MessageError(Msg("labels_leaf", path=path))
 
         walk(self.root, "")
         return self

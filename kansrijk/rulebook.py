@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import Field, RootModel, field_validator, model_validator
 
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
@@ -69,9 +69,7 @@ class Premise(Strict):
             data, negated = dict(data["not"]), True
         kinds = [k for k in data if k in PREMISE_KINDS]
         if len(kinds) != 1:
-            raise ValueError(
-                f"a premise names exactly one of {', '.join(PREMISE_KINDS)} (or wraps one in 'not'); found {sorted(data)}"
-            )
+            raise MessageError(Msg("rule.premise_kinds", kinds=", ".join(PREMISE_KINDS), found=str(sorted(data))))
         kind = kinds[0]
         target = data.pop(kind)
         return {"kind": kind, "target": target, "negated": negated, **data}
@@ -79,7 +77,7 @@ class Premise(Strict):
     @model_validator(mode="after")
     def _check_thresholds(self) -> Premise:
         if self.level is not None and self.kind != "characteristic":
-            raise ValueError("'level' belongs to characteristic premises only")
+            raise MessageError(Msg("rule.level_only"))
         bounds = {"score": (1, 5), "mean": (1, 5), "divergence": (0, 4), "trend": (-4, 4), "neglect": (0, 1),
                   "dynamic": (0, 1)}
         for name in ("at_least", "at_most"):
@@ -87,12 +85,12 @@ class Premise(Strict):
             if value is None:
                 continue
             if self.kind not in bounds:
-                raise ValueError(f"'{name}' does not apply to {self.kind} premises")
+                raise MessageError(Msg("rule.bound_not_applicable", name=name, kind=self.kind))
             low, high = bounds[self.kind]
             if not low <= value <= high:
-                raise ValueError(f"{name} {value} is out of range for {self.kind} (allowed: {low}..{high})")
+                raise MessageError(Msg("rule.bound_out_of_range", name=name, value=value, kind=self.kind, low=low, high=high))
         if self.kind in ("score", "mean", "trend") and self.at_least is None and self.at_most is None:
-            raise ValueError(f"a {self.kind} premise needs at_least or at_most")
+            raise MessageError(Msg("rule.needs_bound", kind=self.kind))
         return self
 
     @property
@@ -135,7 +133,7 @@ class Conclusion(Strict):
     def _from_yaml(cls, data: Any) -> Any:
         if isinstance(data, dict) and "kind" not in data:
             if len(data) != 1 or next(iter(data)) not in CONCLUSION_KINDS:
-                raise ValueError(f"a conclusion is exactly one of {', '.join(CONCLUSION_KINDS)}; found {sorted(data)}")
+                raise MessageError(Msg("rule.conclusion_kinds", kinds=", ".join(CONCLUSION_KINDS), found=str(sorted(data))))
             (kind, target), = data.items()
             return {"kind": kind, "target": target}
         return data
@@ -157,7 +155,7 @@ class RuleRecord(Strict):
     @classmethod
     def _not_zero(cls, value: float) -> float:
         if value == 0:
-            raise ValueError("a certainty of 0 says nothing (allowed: -1..1 except 0)")
+            raise MessageError(Msg("rule.zero_certainty"))
         return value
 
     @property
@@ -278,19 +276,19 @@ def load_rules(kb: KnowledgeBase, directory: Path | None = None) -> RuleBook:
         for index in range(len(doc.data)):
             record = validate(RuleRecord, doc, base=(index,))
             if record.id in files:
-                raise InputError(doc.name, [doc.problem((index, "id"), f"rule id {record.id!r} is also used in {files[record.id]}")])
+                raise InputError(doc.name, [doc.problem((index, "id"), Msg("rule.id_elsewhere", id=record.id, file=files[record.id]))])
             _check_targets(record, kb, doc, index)
             records.append(record)
             files[record.id] = path.name
             docs[record.id] = (doc, index)
     if not records:
-        raise InputError(str(directory), [Problem("", "no rule files (*.yaml) found")])
+        raise InputError(str(directory), [Problem("", Msg("rule.no_files"))])
     instances = tuple(i for r in records for i in _expand(r, kb))
     book = RuleBook(tuple(records), instances, files)
     try:
         book.levels
     except _Cycle as cycle:
-        raise InputError(str(directory), [Problem("", "the rules form a cycle: " + " -> ".join(cycle.nodes))]) from None
+        raise InputError(str(directory), [Problem("", Msg("rule.cycle", nodes=" -> ".join(cycle.nodes)))]) from None
     return book
 
 
@@ -302,8 +300,8 @@ def _check_targets(record: RuleRecord, kb: KnowledgeBase, doc: Document, index: 
         if target.startswith("$"):
             if VARIABLES.get(target) not in allowed_kinds:
                 ok = [v for v, k in VARIABLES.items() if k in allowed_kinds]
-                raise InputError(doc.name, [doc.problem((index,) + loc, f"variable {target!r} cannot stand for a {kind} target", ", ".join(ok) or "none")])
+                raise InputError(doc.name, [doc.problem((index,) + loc, Msg("rule.bad_variable", target=target, kind=kind), ", ".join(ok) or Msg("rule.none"))])
             continue
         known = [i for k in allowed_kinds for i in kb.by_id[k]]
         if target not in known:
-            raise InputError(doc.name, [doc.problem((index,) + loc, f"unknown {kind} id {target!r}{suggest(target, known)}", f"ids of {' or '.join(allowed_kinds)}s")])
+            raise InputError(doc.name, [doc.problem((index,) + loc, Msg("rule.unknown_target", kind=kind, target=target, hint=suggest(target, known)), Msg("rule.target_ids", kinds=either([Msg(f"what.{k}") for k in allowed_kinds])))])

@@ -46,7 +46,7 @@ import yaml
 from pydantic import BeforeValidator, Field, StrictInt, ValidationError, model_validator
 
 from kansrijk.case import Case, IndicatorId, ObservableId
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import KnowledgeBase, default_dir
 from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
 from kansrijk.yamlfile import Document, read_document, validate
@@ -84,19 +84,19 @@ class AnswerTable(Strict):
     def _each_label_means_one_thing(self) -> AnswerTable:
         for name, scale in self.scales.items():
             if sorted(scale) != [1, 2, 3, 4, 5]:
-                raise ValueError(f"scale {name!r} needs labels for each of 1, 2, 3, 4 and 5")
+                raise MessageError(Msg("survey.scale_incomplete", name=name))
         if set(self.flags) != {"yes", "no"}:
-            raise ValueError("flags needs both `yes` and `no`")
+            raise MessageError(Msg("survey.flags_incomplete"))
         for pairs in (self.answer_pairs(), self.flag_pairs()):
             meaning: dict[str, Any] = {}
             for label, value in pairs:
                 key = normalise(label)
                 if key in meaning and meaning[key] != value:
-                    raise ValueError(f"label {label!r} means both {meaning[key]!r} and {value!r}")
+                    raise MessageError(Msg("survey.label_twice", label=label, first=meaning[key], second=value))
                 meaning[key] = value
         numbers = [label for label, _ in self.answer_pairs() if _NUMBER.match(normalise(label))]
         if numbers:
-            raise ValueError(f"labels {numbers} are numbers; numbers are read as themselves")
+            raise MessageError(Msg("survey.numeric_labels", labels=str(numbers)))
         return self
 
     def answer_pairs(self) -> list[tuple[str, int | None]]:
@@ -109,10 +109,11 @@ class AnswerTable(Strict):
 
 
 class AnswerError(ValueError):
-    """An answer that is not one; the message says why, `allowed` what would be."""
+    """An answer that is not one; the message (a Msg) says why, `allowed` what would be."""
 
-    def __init__(self, message: str, allowed: str):
+    def __init__(self, message: Msg, allowed: str):
         super().__init__(message)
+        self.msg = message
         self.allowed = allowed
 
 
@@ -135,10 +136,10 @@ class Answers:
             for lang in LANGUAGES:
                 scales.append(", ".join(getattr(scale[value], lang)[0] for value in sorted(scale)))
         dont_know = ", ".join(getattr(table.dont_know, lang)[0] for lang in LANGUAGES)
-        allowed = f"1..5; {'; '.join(scales)}; {dont_know} or an empty cell for don't know"
+        allowed = Msg("survey.answers_allowed", scales="; ".join(scales), dont_know=dont_know)
         yes = sorted({label for label in table.flags["yes"].all()})
         no = sorted({label for label in table.flags["no"].all()})
-        flags_allowed = f"yes: {', '.join(yes)}; no: {', '.join(no)} or an empty cell"
+        flags_allowed = Msg("survey.flags_allowed", yes=", ".join(yes), no=", ".join(no))
         return cls(
             labels={normalise(label): value for label, value in table.answer_pairs()},
             flags={normalise(label): value for label, value in table.flag_pairs()},
@@ -151,7 +152,7 @@ class Answers:
         if is_empty(cell):
             return None, "empty"
         if isinstance(cell, bool) or not isinstance(cell, (int, float, str)):
-            raise AnswerError(f"{_show(cell)!r} is not an answer", self.allowed)
+            raise AnswerError(Msg("survey.not_an_answer", cell=_show(cell), hint=""), self.allowed)
         if isinstance(cell, (int, float)):
             return self._number(cell, _show(cell)), "answer"
         text = normalise(cell)
@@ -160,14 +161,15 @@ class Answers:
         if text in self.labels:
             value = self.labels[text]
             return value, ("dont_know" if value is None else "answer")
-        raise AnswerError(f"{cell.strip()!r} is not an answer{suggest(text, list(self.labels))}", self.allowed)
+        raise AnswerError(Msg("survey.not_an_answer", cell=cell.strip(), hint=suggest(text, list(self.labels))),
+                          self.allowed)
 
     def _number(self, number: float, shown: str) -> int:
-        allowed = "1..5, a label such as 'eens' or 'in grote mate', or 'weet niet', 'don't know' or empty for don't know"
+        allowed = Msg("survey.number_allowed")
         if number != int(number):
-            raise AnswerError(f"{shown} is not a whole number", allowed)
+            raise AnswerError(Msg("not_whole_number", value=shown), allowed)
         if not 1 <= number <= 5:
-            raise AnswerError(f"{int(number)} is out of range", allowed)
+            raise AnswerError(Msg("out_of_range", value=int(number)), allowed)
         return int(number)
 
     def flag(self, cell: Any) -> bool:
@@ -179,7 +181,8 @@ class Answers:
         text = normalise(_show(cell))
         if text in self.flags:
             return self.flags[text]
-        raise AnswerError(f"{_show(cell)!r} is not yes or no{suggest(text, list(self.flags))}", self.flags_allowed)
+        raise AnswerError(Msg("survey.not_yes_no", cell=_show(cell), hint=suggest(text, list(self.flags))),
+                          self.flags_allowed)
 
 
 @cache
@@ -218,7 +221,7 @@ class Table:
         """How a column is named in messages: its header, or its letter/number when it has none."""
         if index < len(self.header) and self.header[index]:
             return repr(self.header[index])
-        return f"#{column_letter(index) if self.kind == 'xlsx' else index + 1} (no header)"
+        return Msg("survey.no_header", number=column_letter(index) if self.kind == "xlsx" else index + 1)
 
 
 def column_letter(index: int) -> str:
@@ -232,18 +235,18 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
     name = str(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
-        what = f"cannot read {suffix} files" if suffix else "cannot tell the file's format: it has no extension"
+        what = Msg("survey.cannot_read_suffix", suffix=suffix) if suffix else Msg("survey.no_extension")
         if suffix == ".xls":
-            what += " (the old Excel format); save it as .xlsx or CSV"
+            what = Msg("survey.cannot_read_xls", suffix=suffix)
         raise InputError(name, [Problem("", what, allowed=".csv, .xlsx")])
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(name, [Problem("", "no such file")]) from None
+        raise InputError(name, [Problem("", Msg("no_such_file"))]) from None
     except OSError as exc:
-        raise InputError(name, [Problem("", exc.strerror or str(exc))]) from None
+        raise InputError(name, [Problem("", Msg("os_error", reason=exc.strerror or str(exc)))]) from None
     if not data.strip() or data.strip() == b"\xef\xbb\xbf":
-        raise InputError(name, [Problem("", "the file is empty")])
+        raise InputError(name, [Problem("", Msg("file_empty"))])
     if suffix in (".xlsx", ".xlsm"):
         kind, (detail, rows) = "xlsx", _xlsx_rows(path, name, sheet)
     else:  # a CSV file has no sheets: the mapping's `sheet` is for the same survey exported as XLSX
@@ -254,7 +257,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         empty_rows.append(rows[start][0])
         start += 1
     if start == len(rows):
-        raise InputError(name, [Problem("", f"sheet {detail!r} is empty" if kind == "xlsx" else "the file is empty")])
+        raise InputError(name, [Problem("", Msg("survey.sheet_empty", sheet=detail) if kind == "xlsx" else Msg("file_empty"))])
     header_line, header_cells = rows[start]
     header = ["" if is_empty(c) else _SPACE.sub(" ", _show(c)) for c in header_cells]
     while header and not header[-1]:
@@ -267,7 +270,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
             body.append((line, list(cells)))
     table = Table(name, kind, detail, header_line, header, body, empty_rows)
     if not body:
-        raise InputError(name, [Problem("", "the file has a header but no respondents (no rows below it)", line=header_line)])
+        raise InputError(name, [Problem("", Msg("survey.no_respondents"), line=header_line)])
     return table
 
 
@@ -276,9 +279,9 @@ def _csv_rows(data: bytes, name: str) -> tuple[str, list[tuple[int, list[str]]]]
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(name, [Problem("", "not UTF-8 text; export the survey as CSV UTF-8", line=line)]) from None
+        raise InputError(name, [Problem("", Msg("survey.not_utf8"), line=line)]) from None
     if "\x00" in text:
-        raise InputError(name, [Problem("", "not a text file (it contains NUL bytes); is it a spreadsheet?",
+        raise InputError(name, [Problem("", Msg("survey.nul_bytes"),
                                         line=text[: text.index("\x00")].count("\n") + 1)])
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -289,7 +292,7 @@ def _csv_rows(data: bytes, name: str) -> tuple[str, list[tuple[int, list[str]]]]
             rows.append((line, cells))
             line = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(name, [Problem("", f"not valid CSV: {exc}", line=line)]) from None
+        raise InputError(name, [Problem("", Msg("survey.not_valid_csv", reason=str(exc)), line=line)]) from None
     return delimiter, rows
 
 
@@ -321,8 +324,7 @@ def _xlsx_rows(path: Path, name: str, sheet: str | None) -> tuple[str, list[tupl
 
     def malformed(exc: Exception) -> InputError:
         reason = str(exc).strip() or type(exc).__name__
-        return InputError(name, [Problem("", f"not a readable .xlsx workbook ({reason}); "
-                                             "save it again from the spreadsheet program, or export CSV")])
+        return InputError(name, [Problem("", Msg("survey.bad_xlsx", reason=reason))])
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
@@ -333,13 +335,13 @@ def _xlsx_rows(path: Path, name: str, sheet: str | None) -> tuple[str, list[tupl
         try:
             titles = [ws.title for ws in workbook.worksheets]
             if not titles:
-                raise InputError(name, [Problem("", "the workbook has no worksheets")])
+                raise InputError(name, [Problem("", Msg("survey.no_worksheets"))])
             if sheet is None:
                 worksheet = workbook.worksheets[0]
             elif sheet in titles:
                 worksheet = workbook[sheet]
             else:
-                raise InputError(name, [Problem("", f"no sheet {sheet!r}{suggest(sheet, titles)}",
+                raise InputError(name, [Problem("", Msg("survey.no_sheet", sheet=sheet, hint=suggest(sheet, titles)),
                                                 allowed=", ".join(titles))])
             # the stored dimensions may be stale; read every row there is
             worksheet.reset_dimensions()
@@ -376,7 +378,7 @@ class ObservationColumn(Strict):
     @model_validator(mode="after")
     def _one_kind(self) -> ObservationColumn:
         if self.id is not None and (self.values or self.separator is not None):
-            raise ValueError("give `id` for a yes/no column, or `values`/`separator` for a list column, not both")
+            raise MessageError(Msg("survey.both_kinds"))
         return self
 
 
@@ -392,18 +394,16 @@ class Mapping(Strict):
     observations: list[ObservationColumn] = []
 
 
-MAPPING_ALLOWED = {
-    "name": "a non-empty text: the case's name",
+MAPPING_ALLOWED = {  # what each key of a mapping allows, for messages (advice_templates/errors.yaml)
+    "name": Msg("survey.mapping_allowed.name"),
     "language": "nl, en",
-    "min_group": "a whole number >= 1",
-    "notes": "free text",
-    "sheet": "the name of a worksheet of the XLSX file",
-    "organisation": "the name of the column that holds each respondent's organisation",
-    "respondent": "the name of the column that holds each respondent's name",
-    "scores": "a mapping from column name to indicator id, such as 'Vertrouwen: relationship.trust'; "
-              "the README's case format lists the ids",
-    "observations": "a list of {column, id} (a yes/no column) or {column, values, separator} (a list column); "
-                    "ids of dynamics and signals",
+    "min_group": Msg("survey.mapping_allowed.min_group"),
+    "notes": Msg("case.allowed.notes"),
+    "sheet": Msg("survey.mapping_allowed.sheet"),
+    "organisation": Msg("survey.mapping_allowed.organisation"),
+    "respondent": Msg("survey.mapping_allowed.respondent"),
+    "scores": Msg("survey.mapping_allowed.scores"),
+    "observations": Msg("survey.mapping_allowed.observations"),
 }
 
 
@@ -416,7 +416,7 @@ class Source:
 
     def where(self, column: str) -> str:
         if self.name is None:
-            return "the default mapping"
+            return Msg("survey.default_mapping")
         line = self.lines.get(column)
         return f"{self.name}:{line}" if line else self.name
 
@@ -424,7 +424,7 @@ class Source:
 def load_mapping(path: str | Path, kb: KnowledgeBase) -> tuple[Mapping, Source]:
     doc = read_document(path)
     if not isinstance(doc.data, dict):
-        raise InputError(doc.name, [doc.problem((), "a mapping file is a mapping with keys " + ", ".join(MAPPING_ALLOWED))])
+        raise InputError(doc.name, [doc.problem((), Msg("survey.mapping_not_a_mapping", keys=", ".join(MAPPING_ALLOWED)))])
     try:
         mapping = validate(Mapping, doc, context={"kb": kb})
     except InputError as error:
@@ -460,24 +460,24 @@ def _mapping_conflicts(mapping: Mapping, doc: Document, raw_scores: list[tuple[s
     def use(column: str, what: str, loc: tuple) -> None:
         key = normalise(column)
         if key in uses:
-            problems.append(doc.problem(loc, f"column {column!r} is already mapped as {uses[key][0]} "
-                                             f"(line {doc.line(uses[key][1])})"))
+            problems.append(doc.problem(loc, Msg("survey.column_mapped_twice", column=column, what=uses[key][0],
+                                                 line=doc.line(uses[key][1]))))
         else:
             uses[key] = (what, loc)
 
-    use(mapping.organisation, "the organisation", ("organisation",))
+    use(mapping.organisation, Msg("survey.use.organisation"), ("organisation",))
     if mapping.respondent is not None:
-        use(mapping.respondent, "the respondent's name", ("respondent",))
+        use(mapping.respondent, Msg("survey.use.respondent"), ("respondent",))
     indicators: dict[str, tuple] = {}
     for raw, indicator in raw_scores:
-        use(raw, f"indicator {indicator}", ("scores", raw))
+        use(raw, Msg("survey.use.indicator", indicator=indicator), ("scores", raw))
         if indicator in indicators:
-            problems.append(doc.problem(("scores", raw), f"indicator {indicator} is already read from another column "
-                                                          f"(line {doc.line(indicators[indicator])})"))
+            problems.append(doc.problem(("scores", raw), Msg("survey.indicator_twice", indicator=indicator,
+                                                             line=doc.line(indicators[indicator]))))
         else:
             indicators[indicator] = ("scores", raw)
     for index, item in enumerate(mapping.observations):
-        use(item.column, "observations", ("observations", index, "column"))
+        use(item.column, Msg("survey.use.observations"), ("observations", index, "column"))
     return problems
 
 
@@ -495,14 +495,13 @@ def default_mapping(table: Table, kb: KnowledgeBase) -> tuple[Mapping, Source]:
     def one_of(candidates: tuple[str, ...], what: str, required: bool) -> str | None:
         found = [names[c] for c in candidates if c in names]
         if len(found) > 1:
-            problems.append(Problem("", f"the header has more than one {what} column: "
-                                        + ", ".join(repr(f) for f in found) + "; give --map MAPPING.yaml to choose",
+            problems.append(Problem("", Msg("survey.header_twice", what=Msg(f"survey.role.{what}"),
+                                            columns=", ".join(repr(f) for f in found)),
                                     line=table.header_line))
         if not found and required:
-            problems.append(Problem("", f"no {what} column: without --map a column named "
-                                        + " or ".join(repr(c) for c in candidates[:2])
-                                        + " is needed; give --map MAPPING.yaml to name another",
-                                    line=table.header_line, allowed="the columns of the file: " + _list(table.header)))
+            problems.append(Problem("", Msg("survey.no_column", what=Msg(f"survey.role.{what}"),
+                                            names=either([repr(c) for c in candidates[:2]])),
+                                    line=table.header_line, allowed=Msg("survey.file_columns", columns=_list(table.header))))
         return found[0] if len(found) == 1 else None
 
     organisation = one_of(ORGANISATION_COLUMNS, "organisation", True)
@@ -515,12 +514,11 @@ def default_mapping(table: Table, kb: KnowledgeBase) -> tuple[Mapping, Source]:
         if key in indicator_ids:
             scores[header] = key
         elif "." in key and key.split(".")[0] in conditions:
-            problems.append(Problem(f"column {header!r}", f"unknown indicator {key!r}{suggest(key, indicator_ids)}",
+            problems.append(Problem(Msg("survey.column", column=repr(header)),
+                                    Msg("unknown", what=Msg("what.indicator"), value=key, hint=suggest(key, indicator_ids)),
                                     line=table.header_line, allowed=", ".join(indicator_ids)))
     if not scores and not problems:
-        problems.append(Problem("", "no column is named after an indicator id (such as relationship.trust); "
-                                    "give --map MAPPING.yaml to say which column holds which indicator",
-                                line=table.header_line))
+        problems.append(Problem("", Msg("survey.no_indicator_column"), line=table.header_line))
     if problems:
         raise InputError(table.name, problems)
     data = {"organisation": organisation, "scores": scores}
@@ -532,7 +530,7 @@ def default_mapping(table: Table, kb: KnowledgeBase) -> tuple[Mapping, Source]:
 
 
 def _list(items: list[str]) -> str:
-    return ", ".join(repr(i) for i in items if i) or "none"
+    return ", ".join(repr(i) for i in items if i) or Msg("survey.no_columns")
 
 
 # -- the import --------------------------------------------------------------------------------
@@ -604,10 +602,10 @@ def _locate(table: Table, mapping: Mapping, source: Source) -> tuple[dict[str, i
     for index, header in enumerate(table.header):
         if header:
             by_name.setdefault(normalise(header), []).append(index)
-    wanted = [(mapping.organisation, "organisation"), *((c, i) for c, i in mapping.scores.items())]
+    wanted = [(mapping.organisation, Msg("survey.role.organisation")), *((c, i) for c, i in mapping.scores.items())]
     if mapping.respondent is not None:
-        wanted.insert(1, (mapping.respondent, "respondent"))
-    wanted += [(o.column, "observations") for o in mapping.observations]
+        wanted.insert(1, (mapping.respondent, Msg("survey.role.respondent")))
+    wanted += [(o.column, Msg("survey.role.observations")) for o in mapping.observations]
     located = {}
     for column, role in wanted:
         found = by_name.get(normalise(column), [])
@@ -615,15 +613,15 @@ def _locate(table: Table, mapping: Mapping, source: Source) -> tuple[dict[str, i
             located[column] = found[0]
             continue
         if not found:
-            message = (f"not in the header (mapped in {source.where(column)})"
-                       f"{suggest(column, [h for h in table.header if h])}")
-            allowed = "the columns of the file: " + _list(table.header)
+            message = Msg("survey.not_in_header", where=source.where(column),
+                          hint=suggest(column, [h for h in table.header if h]))
+            allowed = Msg("survey.file_columns", columns=_list(table.header))
         else:
-            message = (f"the header has this column {len(found)} times ("
-                       + "columns " + ", ".join(str(column_letter(i) if table.kind == "xlsx" else i + 1) for i in found)
-                       + "); rename all but one in the export")
+            message = Msg("survey.column_repeated", count=len(found), columns=", ".join(
+                str(column_letter(i) if table.kind == "xlsx" else i + 1) for i in found))
             allowed = None
-        problems.append(Problem(f"column {column!r} ({role})", message, line=table.header_line, allowed=allowed))
+        problems.append(Problem(Msg("survey.column_role", column=column, role=role), message,
+                                line=table.header_line, allowed=allowed))
     return located, problems
 
 
@@ -648,8 +646,8 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
     for line, cells in table.rows:
         for index in range(width, len(cells)):
             if not is_empty(cells[index]):
-                problems.append((line, index, Problem(f"column {table.column(index)}",
-                                                      f"{_show(cells[index])!r} lies beyond the header's {width} columns",
+                problems.append((line, index, Problem(Msg("survey.column", column=table.column(index)),
+                                                      Msg("survey.beyond_header", cell=_show(cells[index]), width=width),
                                                       line=line)))
         respondent: dict[str, Any] = {}
         if mapping.respondent is not None and not is_empty(cell(cells, mapping.respondent)):
@@ -658,8 +656,9 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
         if is_empty(organisation):
             if mapping.organisation in located:
                 index = located[mapping.organisation]
-                problems.append((line, index, Problem(f"column {table.header[index]!r} (organisation)",
-                                                      "empty: every respondent needs an organisation", line=line)))
+                problems.append((line, index, Problem(Msg("survey.column_role", column=table.header[index],
+                                                          role=Msg("survey.role.organisation")),
+                                                      Msg("survey.no_organisation"), line=line)))
         else:
             respondent["organisation"] = _SPACE.sub(" ", _show(organisation))
         scores: dict[str, int | None] = {}
@@ -670,7 +669,8 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
                 value, kind = reader.score(cell(cells, column))
             except AnswerError as error:
                 index = located[column]
-                problems.append((line, index, Problem(f"column {table.header[index]!r} ({indicator})", str(error),
+                problems.append((line, index, Problem(Msg("survey.column_role", column=table.header[index],
+                                                          role=indicator), error.msg,
                                                       line=line, allowed=error.allowed)))
                 continue
             scores[indicator] = value
@@ -684,11 +684,12 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
             for item in mapping.observations:
                 if item.column not in located:
                     continue
-                key = f"column {table.header[located[item.column]]!r} (observations)"
+                key = Msg("survey.column_role", column=table.header[located[item.column]],
+                          role=Msg("survey.role.observations"))
                 try:
                     found += _observations(item, cell(cells, item.column), reader, observable)
                 except AnswerError as error:
-                    problems.append((line, located[item.column], Problem(key, str(error), line=line,
+                    problems.append((line, located[item.column], Problem(key, error.msg, line=line,
                                                                          allowed=error.allowed)))
             respondent["observations"] = list(dict.fromkeys(found))
             observations_read += len(respondent["observations"])
@@ -708,7 +709,7 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
     try:
         Case.model_validate(case, context={"kb": kb})
     except ValidationError as exc:  # pragma: no cover - the checks above should make this impossible
-        raise InputError(table.name, [Problem("", f"the imported case is not valid: {exc}")]) from None
+        raise InputError(table.name, [Problem("", Msg("survey.case_invalid", reason=str(exc)))]) from None
 
     groups: dict[str, int] = {}
     for respondent in respondents:
@@ -751,8 +752,9 @@ def _observations(item: ObservationColumn, value: Any, reader: Answers, observab
             found.append(ids[key])
         else:
             known = list(item.values) + observable
-            allowed = (_list(list(item.values)) + ", or " if item.values else "") + "ids of dynamics and signals"
-            raise AnswerError(f"{part.strip()!r} is not a known observation{suggest(part.strip(), known)}", allowed)
+            values = Msg("survey.observation_values", values=_list(list(item.values))) if item.values else ""
+            raise AnswerError(Msg("survey.not_an_observation", part=part.strip(), hint=suggest(part.strip(), known)),
+                              Msg("survey.observations_allowed", values=values))
     return found
 
 

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from kansrijk.errors import MessageError, Msg
+
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
 
@@ -18,7 +20,7 @@ SECTION_ALLOWED = "§1–§7, §3.1–§3.5, §4.1–§4.5, §5.1–§5.4, 'Tabe
 
 def _check_section(value: str) -> str:
     if not SECTION_PATTERN.match(value):
-        raise ValueError(f"{value!r} is not a section of the publication (allowed: {SECTION_ALLOWED})")
+        raise MessageError(Msg("not_a_section_allowed", value=value, allowed=SECTION_ALLOWED))
     return value
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from kansrijk.advice import Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
-from kansrijk.errors import InputError, Problem, suggest
+from kansrijk.errors import InputError, Msg, Problem, suggest
 from kansrijk.text import Strict
 from kansrijk.yamlfile import Document, validate
 
@@ -48,14 +48,14 @@ def parse_edits(sets: tuple[str, ...], adds: tuple[str, ...], removes: tuple[str
     for text in sets:
         key, sep, value = text.partition("=")
         if not sep or not key:
-            raise InputError("--set", [Problem("", f"{text!r} is not INDICATOR=VALUE", allowed="e.g. relationship.trust=4")])
+            raise InputError("--set", [Problem("", Msg("whatif.not_an_edit", text=text), allowed=Msg("whatif.edit_example"))])
         if value.strip().lower() in ("none", "null", "?"):
             edits.append(Edit(option="set", key=key.strip(), value=None))
             continue
         try:
             number = int(value)
         except ValueError:
-            raise InputError("--set", [Problem(key, f"{value!r} is not a whole number", allowed="1..5, or none")]) from None
+            raise InputError("--set", [Problem(key, Msg("not_whole_number", value=repr(value)), allowed=Msg("whatif.score_allowed"))]) from None
         edits.append(Edit(option="set", key=key.strip(), value=number))
     edits += [Edit(option="add", key=item) for item in adds]
     edits += [Edit(option="remove", key=item) for item in removes]
@@ -74,13 +74,13 @@ def apply_edits(case: Case, edits: list[Edit], kb) -> tuple[Case, dict[str, int 
             overrides[edit.key] = edit.value
         elif edit.option == "add":
             if edit.key in observed:
-                raise InputError("--add", [Problem(edit.key, "is already observed in the case")])
+                raise InputError("--add", [Problem(edit.key, Msg("whatif.already_observed"))])
             data["observations"].append(edit.key)
             observed.append(edit.key)
         elif edit.key not in observed:
             raise InputError("--remove", [Problem(
-                edit.key, f"is not among the case's observations{suggest(edit.key, observed)}",
-                allowed=", ".join(observed) or "none: the case has no observations")])
+                edit.key, Msg("whatif.not_observed", hint=suggest(edit.key, observed)),
+                allowed=", ".join(observed) or Msg("whatif.no_observations"))])
         else:  # an observation goes whoever made it: the adviser or a respondent
             data["observations"] = [o for o in data["observations"] if o != edit.key]
             for respondent in data["respondents"]:

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kansrijk.errors import InputError, Problem
+from kansrijk.errors import InputError, MessageError, Msg, Problem, or_list
 
 Loc = tuple[Any, ...]
 
@@ -28,7 +28,7 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {seen[key]})", key_node.start_mark
+                None, None, Msg("duplicate_key", key=key, line=seen[key]), key_node.start_mark
             )
         seen[key] = key_node.start_mark.line + 1
     return loader.construct_mapping(node, deep=deep)
@@ -83,12 +83,12 @@ def dotted(loc: Loc) -> str:
 def parse_text(text: str, name: str) -> Document:
     """Parse YAML (or JSON, which is read by the json module for exact errors)."""
     if not text.strip():
-        raise InputError(name, [Problem("", "the file is empty")])
+        raise InputError(name, [Problem("", Msg("file_empty"))])
     if name.endswith(".json"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise InputError(name, [Problem("", f"not valid JSON: {exc.msg}", line=exc.lineno)]) from None
+            raise InputError(name, [Problem("", Msg("not_valid_json", reason=exc.msg), line=exc.lineno)]) from None
     loader = _UniqueKeyLoader(text)
     try:
         # one parse: the node tree gives the lines, the constructor the data
@@ -97,7 +97,7 @@ def parse_text(text: str, name: str) -> Document:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         reason = getattr(exc, "problem", None) or str(exc)
-        raise InputError(name, [Problem("", f"not valid YAML: {reason}", line=mark.line + 1 if mark else None)]) from None
+        raise InputError(name, [Problem("", Msg("not_valid_yaml", reason=reason), line=mark.line + 1 if mark else None)]) from None
     finally:
         loader.dispose()
     if not name.endswith(".json"):
@@ -110,11 +110,11 @@ def read_document(path: Path | str) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(str(path), [Problem("", "no such file")]) from None
+        raise InputError(str(path), [Problem("", Msg("no_such_file"))]) from None
     except UnicodeDecodeError:
-        raise InputError(str(path), [Problem("", "not UTF-8 text")]) from None
+        raise InputError(str(path), [Problem("", Msg("not_utf8"))]) from None
     except OSError as exc:
-        raise InputError(str(path), [Problem("", exc.strerror or str(exc))]) from None
+        raise InputError(str(path), [Problem("", Msg("os_error", reason=exc.strerror or str(exc)))]) from None
     return parse_text(text, str(path))
 
 
@@ -133,22 +133,41 @@ def problems_from(error: ValidationError, doc: Document, base: Loc = (), model: 
         kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
         allowed = None
         if kind == "literal_error":
-            message, allowed = f"{value!r} is not allowed", str(ctx.get("expected"))
+            message, allowed = Msg("not_allowed", value=value), or_list(str(ctx.get("expected")))
         elif kind == "extra_forbidden":
-            message = "unknown key"
+            message = Msg("unknown_key")
             # the allowed keys are known here for the model's own level; deeper levels name theirs in their docs
             allowed = ", ".join(top_level_keys(model)) if len(err["loc"]) == 1 else None
         elif kind == "missing":
-            message = "this key is required but missing"
+            message = Msg("missing_key")
         elif kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
-            message = f"{value!r} is out of range"
+            message = Msg("out_of_range", value=value)
         elif kind in ("int_type", "int_from_float", "int_parsing"):
-            message = f"{value!r} is not a whole number"
+            message = Msg("not_whole_number", value=repr(value))
+        elif isinstance(ctx.get("error"), MessageError):
+            message = ctx["error"].msg
         else:
-            # pydantic prefixes messages of custom validators with "Value error, ".
-            message = err["msg"].removeprefix("Value error, ")
+            message = _pydantic_message(err)
         out.append(doc.problem(loc, message, allowed))
     return out
+
+
+def _pydantic_message(err: dict) -> Msg:
+    """pydantic's own message from the catalogue when it has the error type, else as pydantic wrote it."""
+    # pydantic prefixes messages of custom validators with "Value error, ".
+    msg = err["msg"].removeprefix("Value error, ")
+    ctx = dict(err.get("ctx") or {})
+    ident = f"pydantic.{err['type']}"
+    try:
+        if "field_type" in ctx:
+            ctx["field_type"] = Msg(f"field_type.{ctx['field_type']}")
+        if "min_length" in ctx:
+            ctx["plural"] = "" if ctx["min_length"] == 1 else "s"
+        message = Msg(ident, **ctx)
+    except (KeyError, IndexError):  # a type or a parameter the catalogue does not have
+        return Msg("pydantic_other", msg=msg)
+    # the catalogue's English must be pydantic's; if a pydantic version words it otherwise, keep pydantic's
+    return message if message == msg else Msg("pydantic_other", msg=msg)
 
 
 def validate(model: type[BaseModel], doc: Document, context: dict | None = None, base: Loc = ()) -> BaseModel:
