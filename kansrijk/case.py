@@ -69,16 +69,22 @@ class Case(Strict):
         return frozenset(self.observations).union(*(r.observations for r in self.respondents))
 
 
-ALLOWED = {  # what each key of a case allows, for messages (advice_templates/errors.yaml)
-    "name": Msg("case.allowed.name"),
-    "language": "nl, en",
-    "characteristics": Msg("case.allowed.characteristics"),
-    "scores": Msg("case.allowed.scores"),
-    "observations": Msg("case.allowed.observations"),
-    "respondents": Msg("case.allowed.respondents"),
-    "min_group": Msg("case.allowed.min_group"),
-    "notes": Msg("case.allowed.notes"),
+# what each key of a case allows, for messages (advice_templates/errors.yaml); made into messages
+# only when an error needs them, so reading a good case never loads the message catalogue
+ALLOWED = {
+    "name": "case.allowed.name",
+    "language": None,
+    "characteristics": "case.allowed.characteristics",
+    "scores": "case.allowed.scores",
+    "observations": "case.allowed.observations",
+    "respondents": "case.allowed.respondents",
+    "min_group": "case.allowed.min_group",
+    "notes": "case.allowed.notes",
 }
+
+
+def allowed_for(key: str):
+    return "nl, en" if ALLOWED[key] is None else Msg(ALLOWED[key])
 
 
 def load_case(source: str, kb) -> Case:
@@ -96,5 +102,5 @@ def load_case(source: str, kb) -> Case:
 def _with_allowed(problem: Problem) -> Problem:
     top = problem.key.split(".")[0].split("[")[0]
     if problem.allowed is None and top in ALLOWED:
-        return replace(problem, allowed=ALLOWED[top])
+        return replace(problem, allowed=allowed_for(top))
     return problem
