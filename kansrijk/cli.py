@@ -244,7 +244,8 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
             "before": summary(reports[0]), "after": summary(reports[1])})
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
-        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, names=names, name_of=model.advisor.name_of)
+        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, names=names,
+                      name_of=lambda node: model.advisor.name_of(node, lang))
     write_output(text, output, force)
 
 
