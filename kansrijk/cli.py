@@ -94,7 +94,8 @@ def write_output(text: str, output: str | None, force: bool) -> None:
 @main.command()
 @click.argument("case")
 @click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice((*FORMATS, "html")), default="text", show_default=True,
+              help="html: the same page as `kansrijk report`.")
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
 def advise(case: str, lang: str | None, fmt: str, output: str | None, force: bool) -> None:
@@ -109,6 +110,10 @@ def advise(case: str, lang: str | None, fmt: str, output: str | None, force: boo
     report = model.advise(loaded, lang)
     if fmt == "json":
         text = to_json(report.model_dump(mode="json"))
+    elif fmt == "html":
+        from kansrijk.report_html import render_html
+
+        text = render_html(report)
     else:
         names = {c.id: c.name(report.language) for c in model.kb.conditions}
         text = render(f"advice.{EXT[fmt]}.j2", report.language, report=report, names=names)

@@ -442,3 +442,17 @@ def check_balanced(html: str) -> None:
     parser.feed(html)
     parser.close()
     assert parser.errors == [] and parser.stack == [], (parser.errors[:5], parser.stack)
+
+
+def test_advise_format_html_is_the_report():
+    from click.testing import CliRunner
+
+    from kansrijk.cli import main
+
+    from tests.conftest import HEALTHCARE
+
+    case = str(HEALTHCARE)
+    report = CliRunner().invoke(main, ["report", case, "--lang", "en"])
+    advise = CliRunner().invoke(main, ["advise", case, "--lang", "en", "--format", "html"])
+    assert report.exit_code == advise.exit_code == 0
+    assert advise.output == report.output and advise.output.startswith("<!DOCTYPE html>")
