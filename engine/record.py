@@ -43,9 +43,6 @@ class Inference:
         belief = self.beliefs.get(node)
         return None if belief is None else belief.certainty
 
-    def holds(self, node: str, threshold: float) -> bool:
-        return (self.certainty(node) or 0.0) >= threshold
-
     def nodes(self, kind: str) -> list[str]:
         """Targets of the beliefs of one kind ('neglect', 'dynamic', 'advise', 'heed')."""
         prefix = kind + ":"
