@@ -38,7 +38,7 @@ class MinimalCases:
         if kind == "observed":
             return (Candidate({("observed", target, True)}),)
         if kind == "characteristic":
-            return (Candidate({("characteristic", target, premise.level or "high")}),)
+            return (Candidate({("characteristic", target, premise.example_level)}),)
         if kind == "divergence":
             return (Candidate({("divergence", target, None)}),)
         if kind == "trend":

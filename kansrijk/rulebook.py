@@ -22,7 +22,10 @@ from kansrijk.yamlfile import Document, read_document, validate
 INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence", "trend")
 BELIEF_KINDS = ("neglect", "dynamic")
 PREMISE_KINDS = INPUT_KINDS + BELIEF_KINDS
-CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed")
+CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed", "method")
+# Where a rule comes from: a claim the publication makes, the tool's reading of it, or a calibration
+# (a threshold or weight the tool chose). A reading carries a note saying why it is the tool's.
+BASES = ("publication", "reading", "calibration")
 VARIABLES = {"$condition": "condition", "$dynamic": "dynamic"}
 
 # MYCIN's threshold: a belief below it does not count as holding.
@@ -40,6 +43,7 @@ TARGET_KINDS: dict[str, tuple[str, ...]] = {
     "dynamic": ("dynamic",),
     "advise": ("intervention",),
     "heed": ("characteristic",),
+    "method": ("method",),
 }
 
 
@@ -55,7 +59,8 @@ class Premise(Strict):
     target: str
     at_least: float | None = None
     at_most: float | None = None
-    level: Literal["low", "medium", "high"] | None = None
+    level: Literal["low", "medium", "high"] | None = None  # characteristic: at least this level
+    level_at_most: Literal["low", "medium", "high"] | None = None  # characteristic: at most this level
     negated: bool = False
 
     @model_validator(mode="before")
@@ -76,8 +81,10 @@ class Premise(Strict):
 
     @model_validator(mode="after")
     def _check_thresholds(self) -> Premise:
-        if self.level is not None and self.kind != "characteristic":
+        if (self.level is not None or self.level_at_most is not None) and self.kind != "characteristic":
             raise MessageError(Msg("rule.level_only"))
+        if self.level_at_most is not None and self.min_level > self.max_level:
+            raise MessageError(Msg("rule.level_range", level=self.level, level_at_most=self.level_at_most))
         bounds = {"score": (1, 5), "mean": (1, 5), "divergence": (0, 4), "trend": (-4, 4), "neglect": (0, 1),
                   "dynamic": (0, 1)}
         for name in ("at_least", "at_most"):
@@ -104,8 +111,22 @@ class Premise(Strict):
 
     @property
     def min_level(self) -> int:
-        """For characteristic premises: the lowest level rank (1..3) that satisfies it."""
-        return LEVELS.index(self.level or "high") + 1
+        """For characteristic premises: the lowest level rank (1..3) that satisfies it.
+
+        `level: high` alone means at least high; `level_at_most: low` alone means at most low."""
+        if self.level is None:
+            return 1 if self.level_at_most is not None else len(LEVELS)
+        return LEVELS.index(self.level) + 1
+
+    @property
+    def max_level(self) -> int:
+        """For characteristic premises: the highest level rank (1..3) that satisfies it."""
+        return len(LEVELS) if self.level_at_most is None else LEVELS.index(self.level_at_most) + 1
+
+    @property
+    def example_level(self) -> str:
+        """For characteristic premises: a level that satisfies it (the one a minimal case uses)."""
+        return LEVELS[(self.max_level if self.level_at_most is not None else self.min_level) - 1]
 
     def accepts(self, value: object) -> bool:
         """Whether a fact with this value satisfies the premise, negation aside.
@@ -119,13 +140,13 @@ class Premise(Strict):
         if self.kind == "observed":
             return value is True
         if self.kind == "characteristic":
-            return LEVELS.index(value) + 1 >= self.min_level
+            return self.min_level <= LEVELS.index(value) + 1 <= self.max_level
         low = self.threshold if self.kind in BELIEF_KINDS else self.at_least
         return (low is None or value >= low) and (self.at_most is None or value <= self.at_most)
 
 
 class Conclusion(Strict):
-    kind: Literal["neglect", "dynamic", "advise", "heed"]
+    kind: Literal["neglect", "dynamic", "advise", "heed", "method"]
     target: str
 
     @model_validator(mode="before")
@@ -150,6 +171,14 @@ class RuleRecord(Strict):
     premises: list[Premise] = Field(min_length=1, alias="if")
     conclusion: Conclusion = Field(alias="then")
     certainty: float = Field(ge=-1, le=1)
+    basis: Literal["publication", "reading", "calibration"] | None = None
+    basis_note: Text | None = None  # why a reading is the tool's; allowed with the other bases
+
+    @model_validator(mode="after")
+    def _reading_has_a_note(self) -> RuleRecord:
+        if self.basis == "reading" and self.basis_note is None:
+            raise MessageError(Msg("rule.reading_needs_note"))
+        return self
 
     @field_validator("certainty")
     @classmethod
