@@ -72,7 +72,9 @@ class RecordingEngine(experta.KnowledgeEngine):
         self.firings = []
 
     def fire(self, instance: RuleInstance, matched: list) -> None:
-        certainty = conclude(instance.record.certainty, [f["cf"] for f in matched if isinstance(f, Belief)])
+        # an observation by some of the respondents weighs like a belief of that certainty
+        certainty = conclude(instance.record.certainty,
+                             [f["cf"] for f in matched if isinstance(f, (Belief, Observed))])
         firing = Firing(
             seq=len(self.firings) + 1,
             rule=instance.id,

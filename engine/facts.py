@@ -12,7 +12,8 @@ Fact = experta.Fact
 
 
 class Observed(Fact):
-    """The adviser observed this dynamic or signal (node 'observed:<id>')."""
+    """This dynamic or signal was observed (node 'observed:<id>'); `cf` is 1.0 when the adviser
+    recorded it, else the share of the respondents who marked it, so one tick in ten counts for 0.1."""
 
 
 class Score(Fact):
@@ -45,9 +46,9 @@ class Belief(Fact):
 
 
 def value_of(fact: Fact) -> object:
-    """What a matched fact contributed: the score, mean, level or certainty."""
+    """What a matched fact contributed: the score, mean, level or certainty (of a belief or an observation)."""
     if isinstance(fact, Observed):
-        return True
+        return fact["cf"]
     if isinstance(fact, Level):
         return fact["level"]
     if isinstance(fact, Belief):

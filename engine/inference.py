@@ -18,7 +18,7 @@ class Evidence:
     """What a case tells the engine, already validated against the knowledge base."""
 
     scores: dict[str, float] = field(default_factory=dict)  # indicator -> 1..5 (a mean for group cases)
-    observations: frozenset[str] = frozenset()
+    observations: dict[str, float] = field(default_factory=dict)  # id -> 1.0, or the share of respondents who saw it
     characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
     divergences: dict[str, Gap] = field(default_factory=dict)  # condition or indicator -> the gap between organisations
     trends: dict[str, float] = field(default_factory=dict)  # condition or indicator -> change since the last assessment
@@ -29,7 +29,7 @@ def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
     facts: list = []
     kinds = {d.id: "dynamic" for d in kb.dynamics} | {s.id: "signal" for s in kb.signals}
     for item in sorted(evidence.observations):
-        facts.append(Observed(item=item, kind=kinds[item]))
+        facts.append(Observed(item=item, kind=kinds[item], cf=evidence.observations[item]))
     for indicator in sorted(evidence.scores):
         facts.append(Score(indicator=indicator, value=evidence.scores[indicator]))
     for condition, mean in condition_means(kb, evidence.scores).items():

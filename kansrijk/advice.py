@@ -3,14 +3,21 @@ their reasons. Every number here is read off the engine's beliefs and firings.""
 
 from __future__ import annotations
 
+import math
+
+from kansrijk.case import Case
 from kansrijk.engine.record import Firing, Inference
 from kansrijk.group import Gap, Organisation
 from kansrijk.render import labels
 from kansrijk.knowledgebase import KnowledgeBase, Policy
+from kansrijk.phases import Candidate, Focus, Phases, choose_focus, waiting_conditions
 from kansrijk.rulebook import RuleBook
 from kansrijk.text import Language, Strict
 
 Status = str  # strong | attention | weak | unknown
+# the plain word for a status, as an adviser says it in a meeting
+BANDS = {"strong": "strong", "attention": "discuss", "weak": "concern", "unknown": "unknown"}
+INPUT_PREFIXES = ("observed:", "score:", "mean:", "characteristic:", "divergence:", "trend:")
 
 
 class MatchedItem(Strict):
@@ -30,21 +37,49 @@ class Step(Strict):
     claim: str
     sections: list[str]
     source: str
+    basis: str | None  # publication | reading | calibration  TODO(lead): str once every rule has one
     rule_certainty: float
     certainty: float
     matched: list[MatchedItem]
     concludes: str
     concludes_kind: str
     concludes_name: str
+    decisive: bool = False  # on the strongest chain of support for the conclusion explained
+    against: bool = False  # this firing argues against its conclusion
 
 
 class ConditionResult(Strict):
     id: str
     name: str
     score: float | None
-    answered: int
     status: Status
+    band: str  # strong | discuss | concern | unknown: the status in words
     neglect: float | None
+    indicators: int  # how many indicators Table 1 gives the condition
+    answered: int  # how many of them the case answered
+    missing: list[str]  # the indicators still unanswered: what to ask next
+    observations: list[str]  # observed dynamics and signals the engine used for this status
+    respondents: int | None  # group cases: how many respondents answered at least one indicator
+    provisional: bool  # the status rests on fewer than half the indicators and on no observation
+
+
+class Seen(Strict):
+    """Who observed a dynamic or signal. by/of are None where a count would rest on fewer than
+    min_group respondents."""
+
+    adviser: bool
+    by: int | None = None
+    of: int | None = None
+    weight: float  # what the observation counts for in the engine: 1.0, or the share of respondents
+
+
+class ObservationResult(Strict):
+    id: str
+    kind: str  # dynamic | signal
+    condition: str
+    name: str
+    seen: Seen
+    counts: bool  # weighs enough to count as evidence (policy.advice_threshold)
 
 
 class DynamicResult(Strict):
@@ -53,7 +88,9 @@ class DynamicResult(Strict):
     polarity: str
     name: str
     certainty: float
+    likelihood: str  # certain | likely | possible | doubtful
     observed: bool
+    seen: Seen | None
 
 
 class PriorityPart(Strict):
@@ -72,7 +109,25 @@ class AdviceItem(Strict):
     sections: list[str]
     priority: float
     certainty: float
+    likelihood: str
+    waits: bool  # its condition waits for a condition that comes first (§3.5)
     contributions: list[PriorityPart]
+    because: list[MatchedItem]  # the case's facts on the decisive chain
+    why: list[Step]  # decisive chain first
+
+
+class MethodItem(Strict):
+    """A way of working from §5: how to go about the focus, not an intervention on a condition."""
+
+    id: str
+    name: str
+    description: str
+    questions: list[str]
+    sections: list[str]
+    certainty: float | None  # None for the default method, which no rule concluded
+    likelihood: str | None
+    default: bool
+    because: list[MatchedItem]
     why: list[Step]
 
 
@@ -82,21 +137,18 @@ class HeedItem(Strict):
     name: str
     asks: str
     certainty: float
+    likelihood: str
     why: list[Step]
 
 
-class Deferral(Strict):
-    condition: str
-    follows: str
-    because: str
-    sections: list[str]
+class Coverage(Strict):
+    """How much the case tells: whether there is enough to advise on at all."""
 
-
-class Focus(Strict):
-    condition: str | None
-    status: Status | None
-    candidates: list[str]
-    deferred: list[Deferral]
+    sufficient: bool  # at least one condition has a status
+    known: list[str]
+    unknown: list[str]
+    provisional: list[str]
+    min_answered: int  # indicators per condition from which a status is not provisional
 
 
 class OrganisationScores(Strict):
@@ -125,12 +177,17 @@ class Divergence(Strict):
 class Report(Strict):
     case: str
     language: Language
+    date: str | None  # of the assessment, ISO
     notes: str
+    respondents: int  # 0 for an adviser's own assessment
+    coverage: Coverage
     focus: str | None
     focus_detail: Focus
     conditions: list[ConditionResult]
+    observations: list[ObservationResult]
     dynamics: list[DynamicResult]
     advice: list[AdviceItem]
+    methods: list[MethodItem]
     heed: list[HeedItem]
     organisations: list[OrganisationScores] = []
     divergences: list[Divergence] = []
@@ -143,18 +200,44 @@ def r4(value: float) -> float:
 
 
 class Advisor:
-    def __init__(self, kb: KnowledgeBase, book: RuleBook, policy: Policy):
+    def __init__(self, kb: KnowledgeBase, book: RuleBook, policy: Policy, phases: Phases):
         self.kb = kb
         self.book = book
         self.policy = policy
+        self.phases = phases
 
     def name_of(self, node: str, lang: Language) -> str:
         """The name, in lang, of what a node is about (an indicator, a condition, a dynamic, ...)."""
         return self.kb.item_of_node(node).name(lang)
 
+    def likelihood(self, certainty: float) -> str:
+        """A certainty in words: certain, likely, possible or doubtful (thresholds in policy.yaml)."""
+        words = self.policy.likelihood
+        for word in ("certain", "likely", "possible"):
+            if certainty >= getattr(words, word):
+                return word
+        return "doubtful"
+
     # -- the chain behind a conclusion ---------------------------------------------------
+    def decisive(self, inference: Inference, node: str) -> list[Firing]:
+        """The strongest chain of support for node: its strongest firing, and for every belief
+        that firing read, that belief's strongest chain in turn."""
+        belief = inference.beliefs.get(node)
+        if belief is None:
+            return []
+        support = [f for f in belief.firings if f.certainty > 0]
+        if not support:
+            return []
+        best = max(support, key=lambda f: (f.certainty, -f.seq))
+        chain = [best]
+        for matched in best.matched:
+            chain += [f for f in self.decisive(inference, matched.node) if f not in chain]
+        return chain
+
     def chain(self, inference: Inference, node: str, lang: Language) -> list[Step]:
-        """Every firing that led to node, inputs first, each once."""
+        """Every firing that led to node, each once: the decisive chain first (inputs first
+        within it), then the rest, evidence against marked as such."""
+        decisive = {f.seq for f in self.decisive(inference, node)}
         seen: set[int] = set()
         steps: list[Step] = []
 
@@ -168,12 +251,24 @@ class Advisor:
                 for matched in firing.matched:
                     visit(matched.node)
                 seen.add(firing.seq)
-                steps.append(self.step(firing, lang))
+                steps.append(self.step(firing, lang, decisive=firing.seq in decisive))
 
         visit(node)
-        return steps
+        return [s for s in steps if s.decisive] + [s for s in steps if not s.decisive]
 
-    def step(self, firing: Firing, lang: Language) -> Step:
+    def because(self, inference: Inference, node: str, lang: Language) -> list[MatchedItem]:
+        """The case's own facts on the decisive chain of node: what a one-line reason names."""
+        items: dict[str, MatchedItem] = {}
+        for firing in reversed(self.decisive(inference, node)):
+            for m in firing.matched:
+                if m.node.startswith(INPUT_PREFIXES) and m.node not in items:
+                    items[m.node] = self.matched_item(m.node, m.value, lang)
+        return list(items.values())
+
+    def matched_item(self, node: str, value: object, lang: Language) -> MatchedItem:
+        return MatchedItem(node=node, kind=node.split(":")[0], name=self.name_of(node, lang), value=_plain(value))
+
+    def step(self, firing: Firing, lang: Language, decisive: bool = False) -> Step:
         record = self.book.by_id[firing.rule]
         return Step(
             rule=firing.rule,
@@ -181,18 +276,18 @@ class Advisor:
             claim=record.claim(lang),
             sections=list(record.sections),
             source=", ".join(record.sections),
+            basis=record.basis,
             rule_certainty=record.certainty,
             certainty=r4(firing.certainty),
-            matched=[
-                MatchedItem(node=m.node, kind=m.node.split(":")[0], name=self.name_of(m.node, lang), value=_plain(m.value))
-                for m in firing.matched
-            ],
+            matched=[self.matched_item(m.node, m.value, lang) for m in firing.matched],
             concludes=firing.concludes,
             concludes_kind=firing.concludes.split(":")[0],
             concludes_name=self.name_of(firing.concludes, lang),
+            decisive=decisive,
+            against=firing.certainty < 0,
         )
 
-    # -- statuses and focus --------------------------------------------------------------
+    # -- statuses and what they rest on -----------------------------------------------------
     def status(self, inference: Inference, condition: str) -> Status:
         neglect = inference.certainty(f"neglect:{condition}")
         known = neglect is not None or f"mean:{condition}" in inference.inputs
@@ -202,42 +297,63 @@ class Advisor:
             return "attention"
         return "strong" if known else "unknown"
 
-    def focus(self, conditions: list[ConditionResult], lang: Language) -> Focus:
-        for level in ("weak", "attention"):
-            candidates = [c for c in conditions if c.status == level]
-            if candidates:
-                break
-        else:
-            return Focus(condition=None, status=None, candidates=[], deferred=[])
-        names = {c.id for c in candidates}
-        deferred = [
-            Deferral(condition=c.id, follows=f.condition, because=f.because(lang), sections=list(f.sections))
-            for c in self.kb.conditions
-            if c.id in names
-            for f in c.follows
-            if f.condition in names
-        ]
-        remaining = [c for c in candidates if c.id not in {d.condition for d in deferred}]
-        order = self.kb.condition_ids()
-        best = max(remaining, key=lambda c: (c.neglect or 0.0, -order.index(c.id)))
-        return Focus(condition=best.id, status=level, candidates=[c.id for c in candidates], deferred=deferred)
+    def condition_result(self, inference: Inference, condition, case: Case, lang: Language) -> ConditionResult:
+        indicators = self.kb.indicators_of(condition.id)
+        answered = [i.id for i in indicators if f"score:{i.id}" in inference.inputs]
+        node = f"neglect:{condition.id}"
+        belief = inference.beliefs.get(node)
+        # the observations the engine actually used for this status, weighing enough to count
+        observations = sorted({
+            m.node.split(":", 1)[1] for step in (self.chain(inference, node, lang) if belief else [])
+            for m in step.matched
+            if m.node.startswith("observed:") and float(m.value) >= self.policy.advice_threshold
+        })
+        respondents = None
+        if case.respondents:
+            respondents = sum(1 for r in case.respondents
+                              if any(r.scores.get(i.id) is not None for i in indicators))
+        status = self.status(inference, condition.id)
+        mean = inference.inputs.get(f"mean:{condition.id}")
+        provisional = status != "unknown" and len(answered) < self.min_answered(len(indicators)) and not observations
+        return ConditionResult(
+            id=condition.id, name=condition.name(lang), score=None if mean is None else round(mean, 2),
+            status=status, band=BANDS[status], neglect=None if belief is None else r4(belief.certainty),
+            indicators=len(indicators), answered=len(answered),
+            missing=[i.id for i in indicators if i.id not in answered], observations=observations,
+            respondents=respondents, provisional=provisional,
+        )
+
+    def min_answered(self, indicators: int) -> int:
+        """Indicators to answer before a status is more than provisional: half, rounded up."""
+        return math.ceil(indicators * self.policy.provisional.min_share_answered)
+
+    def seen(self, item: str, case: Case, weight: float) -> Seen:
+        observers = case.observers().get(item)
+        if observers is None:
+            return Seen(adviser=True, weight=weight)
+        by, of = observers
+        if of < case.min_group:  # a count of fewer than min_group respondents would single them out
+            return Seen(adviser=False, weight=weight)
+        return Seen(adviser=False, by=by, of=of, weight=weight)
 
     # -- advice ----------------------------------------------------------------------------
-    def contributions(self, inference, intervention, certainty, statuses, focus, steps, lang) -> list[PriorityPart]:
+    def contributions(self, intervention, certainty, statuses, focus, waiting, steps, lang) -> list[PriorityPart]:
         condition = self.kb.by_id["intervention"][intervention].condition
         status = statuses[condition]
         followers = [
             c.id for c in self.kb.conditions
             if statuses[c.id] in ("weak", "attention") and any(f.condition == condition for f in c.follows)
         ]
-        observed = any(m.node.startswith("observed:") for s in steps for m in s.matched)
-        divergent = any(m.node.startswith("divergence:") for s in steps for m in s.matched)
+        observed = any(m.kind == "observed" for s in steps for m in s.matched)
+        divergent = any(m.kind == "divergence" for s in steps for m in s.matched)
+        returns = focus.reason == "exploration" and intervention in self.phases.exploration.return_with
         applies = {
             "certainty": certainty,
             "weak": 1.0 if status == "weak" else 0.0,
             "attention": 1.0 if status == "attention" else 0.0,
-            "focus": 1.0 if focus.condition == condition else 0.0,
-            "precedes": 1.0 if followers else 0.0,
+            "focus": 1.0 if focus.condition == condition or returns else 0.0,
+            "returns": 1.0 if returns else 0.0,
+            "precedes": 1.0 if followers and condition not in waiting else 0.0,
             "observed": 1.0 if observed else 0.0,
             "divergence": 1.0 if divergent else 0.0,
         }
@@ -253,6 +369,25 @@ class Advisor:
             certainty = inference.certainty(f"{kind}:{target}")
             if certainty >= self.policy.advice_threshold:
                 yield target, certainty
+
+    def methods(self, inference: Inference, focus: Focus, lang: Language) -> list[MethodItem]:
+        """§5's ways of working the case calls for; with a focus and none called for, the default."""
+        held = dict(self.held(inference, "method"))
+        items = []
+        for method in self.kb.methods:
+            default = not held and focus.condition is not None and method.id == self.policy.default_method
+            if method.id not in held and not default:
+                continue
+            node = f"method:{method.id}"
+            certainty = held.get(method.id)
+            items.append(MethodItem(
+                id=method.id, name=method.name(lang), description=method.description(lang),
+                questions=[q(lang) for q in method.questions], sections=list(method.sections),
+                certainty=None if default else r4(certainty), likelihood=None if default else self.likelihood(certainty),
+                default=default, because=[] if default else self.because(inference, node, lang),
+                why=[] if default else self.chain(inference, node, lang),
+            ))
+        return items
 
     def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
         """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy)."""
@@ -275,44 +410,64 @@ class Advisor:
             ))
         return organisations, named
 
-    def report(self, name: str, notes: str, inference: Inference, lang: Language,
+    def report(self, case: Case, inference: Inference, lang: Language,
                group: tuple[list[OrganisationScores], list[Divergence]] = ([], [])) -> Report:
         kb = self.kb
-        conditions = []
-        for condition in kb.conditions:
-            mean = inference.inputs.get(f"mean:{condition.id}")
-            answered = sum(1 for i in kb.indicators_of(condition.id) if f"score:{i.id}" in inference.inputs)
-            neglect = inference.certainty(f"neglect:{condition.id}")
-            conditions.append(ConditionResult(
-                id=condition.id, name=condition.name(lang), score=None if mean is None else round(mean, 2),
-                answered=answered, status=self.status(inference, condition.id),
-                neglect=None if neglect is None else r4(neglect),
-            ))
-        statuses = {c.id: c.status for c in conditions}
-        focus = self.focus(conditions, lang)
         order = kb.condition_ids()
+        conditions = [self.condition_result(inference, c, case, lang) for c in kb.conditions]
+        coverage = Coverage(
+            sufficient=any(c.status != "unknown" for c in conditions),
+            known=[c.id for c in conditions if c.status != "unknown"],
+            unknown=[c.id for c in conditions if c.status == "unknown"],
+            provisional=[c.id for c in conditions if c.provisional],
+            min_answered=self.min_answered(len(kb.indicators_of(order[0]))),
+        )
+        statuses = {c.id: c.status for c in conditions}
+        skipped = [item for item in self.phases.exploration.skipped_when
+                   if float(inference.inputs.get(f"observed:{item}", 0.0)) >= self.policy.advice_threshold]
+        focus = choose_focus(kb, self.phases, [Candidate(id=c.id, status=c.status, neglect=c.neglect,
+                                                         provisional=c.provisional) for c in conditions],
+                             skipped, coverage.sufficient, lang)
+        waiting = waiting_conditions(focus, self.phases)
+
+        observations = []
+        for item in sorted(case.observed()):
+            known = kb.item_of_node(f"observed:{item}")
+            weight = float(inference.inputs[f"observed:{item}"])
+            observations.append(ObservationResult(
+                id=item, kind="dynamic" if item in kb.by_id["dynamic"] else "signal", condition=known.condition,
+                name=known.name(lang), seen=self.seen(item, case, weight), counts=weight >= self.policy.advice_threshold,
+            ))
+        observations.sort(key=lambda o: (order.index(o.condition), o.id))
 
         dynamics = []
         for target, certainty in self.held(inference, "dynamic"):
             dynamic = kb.by_id["dynamic"][target]
+            observed = f"observed:{target}" in inference.inputs
             dynamics.append(DynamicResult(
                 id=target, condition=dynamic.condition, polarity=dynamic.polarity, name=dynamic.name(lang),
-                certainty=r4(certainty), observed=f"observed:{target}" in inference.inputs,
+                certainty=r4(certainty), likelihood=self.likelihood(certainty), observed=observed,
+                seen=self.seen(target, case, float(inference.inputs[f"observed:{target}"])) if observed else None,
             ))
         dynamics.sort(key=lambda d: (d.polarity != "negative", order.index(d.condition), -d.certainty, d.id))
 
         items = []
         for target, certainty in self.held(inference, "advise"):
             intervention = kb.by_id["intervention"][target]
-            steps = self.chain(inference, f"advise:{target}", lang)
-            parts = self.contributions(inference, target, certainty, statuses, focus, steps, lang)
+            node = f"advise:{target}"
+            steps = self.chain(inference, node, lang)
+            parts = self.contributions(target, certainty, statuses, focus, waiting, steps, lang)
+            returns = focus.reason == "exploration" and target in self.phases.exploration.return_with
             items.append(dict(
                 condition=intervention.condition, intervention=target, name=intervention.name(lang),
                 description=intervention.description(lang), questions=[q(lang) for q in intervention.questions],
                 sections=list(intervention.sections), priority=round(sum(p.value for p in parts), 1),
-                certainty=r4(certainty), contributions=parts, why=steps,
+                certainty=r4(certainty), likelihood=self.likelihood(certainty),
+                waits=intervention.condition in waiting and not returns, contributions=parts,
+                because=self.because(inference, node, lang), why=steps,
             ))
-        items.sort(key=lambda i: (-i["priority"], order.index(i["condition"]), i["intervention"]))
+        # advice on a condition that comes first ranks before advice on one that waits for it (§3.5)
+        items.sort(key=lambda i: (i["waits"], -i["priority"], order.index(i["condition"]), i["intervention"]))
         advice = [AdviceItem(rank=n, **item) for n, item in enumerate(items, start=1)]
 
         heed = []
@@ -321,14 +476,16 @@ class Advisor:
             heed.append(HeedItem(
                 characteristic=target, level=str(inference.inputs.get(f"characteristic:{target}", "")),
                 name=characteristic.name(lang), asks=characteristic.asks(lang), certainty=r4(certainty),
-                why=self.chain(inference, f"heed:{target}", lang),
+                likelihood=self.likelihood(certainty), why=self.chain(inference, f"heed:{target}", lang),
             ))
         heed.sort(key=lambda h: [c.id for c in kb.characteristics].index(h.characteristic))
 
         return Report(
-            case=name, language=lang, notes=notes, focus=focus.condition, focus_detail=focus, conditions=conditions,
-            dynamics=dynamics, advice=advice, heed=heed, organisations=group[0], divergences=group[1],
-            firings=len(inference.firings),
+            case=case.name, language=lang, date=None if case.date is None else case.date.isoformat(),
+            notes=case.notes, respondents=len(case.respondents), coverage=coverage, focus=focus.condition,
+            focus_detail=focus, conditions=conditions, observations=observations, dynamics=dynamics, advice=advice,
+            methods=self.methods(inference, focus, lang), heed=heed, organisations=group[0],
+            divergences=group[1], firings=len(inference.firings),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -54,6 +55,8 @@ class Case(Strict):
     respondents: list[Respondent] = []
     # an organisation's own scores are shown only when at least this many of its people answered
     min_group: Annotated[StrictInt, Field(ge=1)] = 3
+    # the day of the assessment, shown on the report
+    date: dt.date | None = None
     notes: str = ""
 
     @field_validator("observations")
@@ -68,6 +71,17 @@ class Case(Strict):
         """What the adviser and the respondents observed, together."""
         return frozenset(self.observations).union(*(r.observations for r in self.respondents))
 
+    def observers(self) -> dict[str, tuple[int, int] | None]:
+        """Who saw each observation: None when the adviser recorded it (certain), else
+        (how many respondents marked it, how many respondents the case has)."""
+        out: dict[str, tuple[int, int] | None] = {}
+        for item in sorted(self.observed()):
+            if item in self.observations:
+                out[item] = None
+            else:
+                out[item] = (sum(item in r.observations for r in self.respondents), len(self.respondents))
+        return out
+
 
 # what each key of a case allows, for messages (advice_templates/errors.yaml); made into messages
 # only when an error needs them, so reading a good case never loads the message catalogue
@@ -79,6 +93,7 @@ ALLOWED = {
     "observations": "case.allowed.observations",
     "respondents": "case.allowed.respondents",
     "min_group": "case.allowed.min_group",
+    "date": "case.allowed.date",
     "notes": "case.allowed.notes",
 }
 

@@ -11,6 +11,7 @@ from kansrijk.engine.inference import Evidence, Reasoner
 from kansrijk.group import condition_means, divergences, indicator_means, organisations
 from kansrijk.engine.record import Inference
 from kansrijk.knowledgebase import KnowledgeBase, Policy, load_knowledge, load_policy
+from kansrijk.phases import load_phases
 from kansrijk.rulebook import RuleBook, load_rules
 from kansrijk.text import Language
 
@@ -44,7 +45,7 @@ class Model:
             trends = {key: round(now[key] - then[key], 4) for key in now if key in then}
         return Evidence(
             scores=scores,
-            observations=case.observed(),
+            observations=observation_weights(case),
             characteristics=dict(case.characteristics),
             divergences={g.id: g for g in gaps},
             trends=trends,
@@ -64,10 +65,15 @@ class Model:
     def report(self, case: Case, inference: Inference, lang: Language) -> Report:
         orgs = organisations(self.kb, case.respondents)
         group = self.advisor.group(orgs, divergences(self.kb, self.policy, orgs), case.min_group, lang)
-        return self.advisor.report(case.name, case.notes, inference, lang, group)
+        return self.advisor.report(case, inference, lang, group)
 
     def advise(self, case: Case, lang: Language | None = None) -> Report:
         return self.report(case, self.infer(case), lang or case.language)
+
+
+def observation_weights(case: Case) -> dict[str, float]:
+    """1.0 for what the adviser saw; for what only respondents marked, the share of them who did."""
+    return {item: 1.0 if seen is None else round(seen[0] / seen[1], 4) for item, seen in case.observers().items()}
 
 
 @cache
@@ -75,4 +81,4 @@ def load_model() -> Model:
     kb = load_knowledge()
     book = load_rules(kb)
     policy = load_policy()
-    return Model(kb, book, policy, Reasoner(kb, book), Advisor(kb, book, policy))
+    return Model(kb, book, policy, Reasoner(kb, book), Advisor(kb, book, policy, load_phases(kb)))

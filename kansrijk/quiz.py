@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from kansrijk.advice import Step, r4
+from kansrijk.advice import Report, Step, r4
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
 from kansrijk.model import Model
@@ -74,12 +74,11 @@ def build(model: Model, seed: int, lang: Language, condition: str | None = None,
                 scores[indicator.id] = rng.choice([2, 3, 4, 4, 5])
         vignette = Vignette(setting=rng.choice(list(settings)) if settings else "", condition=target,
                             observations=sorted(chosen), scores=scores)  # scores in Table 1 order
-        inference, key = answer_key(model, vignette, lang)
+        inference, key, report = answer_key(model, vignette, lang)
         if all(key):
             break
     else:  # pragma: no cover - the rule base always yields a vignette within a few attempts
         raise RuntimeError("no vignette found")
-    report = model.advisor.report("quiz", "", inference, lang)
     pools = [[d.id for d in kb.dynamics if d.polarity == "negative"], kb.condition_ids(),
              list(kb.by_id["intervention"])]
     prefer = [[], [], [a.intervention for a in report.advice[1:]]]
@@ -88,15 +87,15 @@ def build(model: Model, seed: int, lang: Language, condition: str | None = None,
     return Quiz(seed=seed, language=lang, vignette=vignette, questions=questions)
 
 
-def answer_key(model: Model, vignette: Vignette, lang: Language) -> tuple[Inference, list[str | None]]:
+def answer_key(model: Model, vignette: Vignette, lang: Language) -> tuple[Inference, list[str | None], Report]:
     """Run the engine on the vignette: the most certain threatening dynamic, the focus, the first advice."""
     case = Case.model_validate({"name": "quiz", "observations": vignette.observations, "scores": vignette.scores},
                                context={"kb": model.kb})
     inference = model.infer(case)
-    report = model.advisor.report("quiz", "", inference, lang)
+    report = model.report(case, inference, lang)
     threats = [d for d in report.dynamics if d.polarity == "negative" and not d.observed]
     top = max(threats, key=lambda d: (d.certainty, d.id)).id if threats else None
-    return inference, [top, report.focus, report.advice[0].intervention if report.advice else None]
+    return inference, [top, report.focus, report.advice[0].intervention if report.advice else None], report
 
 
 def _question(model, rng, kind, expected, pool, inference: Inference, lang, prefer) -> Question:
@@ -115,7 +114,7 @@ def _question(model, rng, kind, expected, pool, inference: Inference, lang, pref
 
 def grade(model: Model, quiz: Quiz, answers: list[str]) -> Quiz:
     """Mark the answers (an option number or an id each) by running the engine on the vignette."""
-    inference, key = answer_key(model, quiz.vignette, quiz.language)
+    inference, key, _ = answer_key(model, quiz.vignette, quiz.language)
     graded = []
     for question, raw, expected in zip(quiz.questions, answers, key):
         answer = resolve_answer(question, raw)

@@ -6,7 +6,7 @@ import json
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from pydantic import RootModel, model_validator
 
 from kansrijk.errors import MessageError, Msg
@@ -42,14 +42,41 @@ class Labels(RootModel[dict[str, Any]]):
         return {key: self.resolve(lang, item) for key, item in value.items()}
 
 
+# The publication's figure and table, named in the reader's language (the ids stay Dutch).
+SECTION_NAMES = {"en": {"Tabel 1": "Table 1", "Figuur 1": "Figure 1", "Figuur 2": "Figure 2"}}
+
+
+def number(value: float | int, digits: int = 2, lang: Language = "en") -> str:
+    """A number as the reader writes it: 3,25 in Dutch, 3.25 in English."""
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def section(value: str, lang: Language = "en") -> str:
+    return SECTION_NAMES.get(lang, {}).get(value, value)
+
+
 @cache
 def environment() -> Environment:
     directory = default_dir("kansrijk.advice_templates")
     # StrictUndefined: a variable missing from a template's context fails loudly instead of printing blank.
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(directory)), undefined=StrictUndefined, keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["num"] = _in_language(number)
+    env.filters["section"] = _in_language(section)
+    env.filters["sections"] = _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values))
+    return env
+
+
+def _in_language(function):
+    """A filter that reads the language from the template's context: `{{ 3.25|num }}`, `{{ s|section }}`."""
+    @pass_context
+    def filter_(context, value, *args):
+        return function(value, *args, lang=context["lang"])
+
+    return filter_
 
 
 @cache

@@ -63,11 +63,59 @@ def test_focus_goes_to_the_most_neglected_among_equals(model, make_case):
 
 
 def test_weak_before_attention(model, make_case):
+    scores = weak(model, "process") | {i.id: 3 for i in model.kb.indicators_of("relationship")}
+    report = model.advise(make_case(scores=scores))
+    status = {c.id: c.status for c in report.conditions}
+    assert status["relationship"] == "attention" and status["process"] == "weak"
+    assert report.focus == "process"
+
+
+def test_a_follower_waits_for_a_predecessor_that_needs_attention(model, make_case):
+    """§3.5: the key lies in the first phases — a weak process waits while the ambition needs work."""
     scores = weak(model, "process") | {i.id: 3 for i in model.kb.indicators_of("ambition")}
     report = model.advise(make_case(scores=scores))
     status = {c.id: c.status for c in report.conditions}
     assert status["ambition"] == "attention" and status["process"] == "weak"
-    assert report.focus == "process"
+    assert report.focus == "ambition"
+    assert report.focus_detail.reason == "phase_order" and report.focus_detail.instead_of == "process"
+    assert all(a.waits for a in report.advice if a.condition == "process")
+    first = [a.rank for a in report.advice if a.condition == "ambition"]
+    assert first and max(first) < min(a.rank for a in report.advice if a.condition == "process")
+
+
+def test_a_provisional_predecessor_holds_nothing_up(model, make_case):
+    """A status that rests on one indicator and no observation does not make a well-founded one wait."""
+    scores = weak(model, "organisation") | {"ambition.shared": 3}
+    report = model.advise(make_case(scores=scores))
+    ambition = next(c for c in report.conditions if c.id == "ambition")
+    assert ambition.provisional and ambition.missing == [i.id for i in model.kb.indicators_of("ambition")][1:]
+    assert report.focus == "organisation"
+
+
+def test_skipped_exploration_sends_the_partners_back(model, make_case):
+    """§3.5, §4.2: partners who rushed to a contract go back to ambition and interests first."""
+    scores = weak(model, "organisation") | {i.id: 2 for i in model.kb.indicators_of("interests")}
+    report = model.advise(make_case(scores=scores, observations=["rushed_to_contract"]))
+    assert report.focus == "interests" and report.focus_detail.reason == "exploration"
+    assert report.focus_detail.exploration == ["rushed_to_contract"]
+    assert report.advice[0].intervention in ("return_to_ambition_phase", "complete_exploration")
+
+
+def test_one_respondent_in_ten_is_not_a_certainty(model, make_case):
+    respondents = [{"organisation": f"org{n % 2}", "scores": {"relationship.trust": 4},
+                    "observations": ["enemy_images"] if n == 0 else []} for n in range(10)]
+    report = model.advise(make_case(respondents=respondents))
+    seen = next(o for o in report.observations if o.id == "enemy_images")
+    assert (seen.seen.by, seen.seen.of, seen.counts) == (1, 10, False)
+    assert "enemy_images" not in {d.id for d in report.dynamics}
+    assert next(c for c in report.conditions if c.id == "relationship").status == "strong"
+
+
+def test_no_information_is_not_a_healthy_collaboration(model, make_case):
+    report = model.advise(make_case())
+    assert not report.coverage.sufficient and report.focus_detail.reason == "insufficient"
+    healthy = model.advise(make_case(scores=all_strong(model)))
+    assert healthy.coverage.sufficient and healthy.focus_detail.reason == "none"
 
 
 def test_priority_is_the_sum_of_its_named_contributions(model, make_case):
@@ -95,7 +143,9 @@ def test_every_advice_item_carries_questions_and_its_reasons(model, make_case):
     report = model.advise(make_case(scores=weak(model, "relationship"), observations=["technical_orientation"]))
     for item in report.advice:
         assert item.questions
-        assert item.why[-1].concludes == f"advise:{item.intervention}"
+        decisive = [step for step in item.why if step.decisive]
+        assert decisive[-1].concludes == f"advise:{item.intervention}"
+        assert item.why[:len(decisive)] == decisive, "the decisive chain comes first"
         assert all(step.sections for step in item.why)
 
 

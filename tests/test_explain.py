@@ -112,12 +112,13 @@ def test_why_not_missing_observation(model, make_case):
 
 
 def test_why_not_belief_below_threshold(model, make_case):
-    # a single middling score gives neglect 0.25, so rules that need a weak condition (>= 0.6) do not fire
-    result = why_not(model, make_case, "advise:analyse_together", scores={"process.phasing": 3})
-    wrk = candidate(result, "WRK-01", "process")
-    assert not wrk.fired
-    (premise,) = wrk.premises
-    assert premise.value == pytest.approx(0.25) and premise.at_least == 0.6 and not premise.holds
+    # a mean of 3 gives neglect 0.25, so a rule that needs neglect >= 0.4 does not fire
+    result = why_not(model, make_case, "advise:develop_collaborative_capability",
+                     scores={"relationship.trust": 4, "relationship.capacity_to_connect": 2})
+    rel = candidate(result, "REL-15", "")
+    assert not rel.fired
+    premise = next(p for p in rel.premises if p.kind == "neglect")
+    assert premise.at_least == 0.4 and premise.value < 0.4 and not premise.holds
 
 
 def test_why_not_characteristic_level(model, make_case):

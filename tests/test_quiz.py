@@ -107,7 +107,8 @@ def test_changing_a_rule_changes_the_expected_answer(model, tmp_path):
         path.write_text("\n- id: ".join(blocks), encoding="utf-8")
     assert changed
     book = load_rules(model.kb, rules)
-    altered = Model(model.kb, book, model.policy, Reasoner(model.kb, book), type(model.advisor)(model.kb, book, model.policy))
+    altered = Model(model.kb, book, model.policy, Reasoner(model.kb, book), type(model.advisor)(model.kb, book, model.policy,
+                                                                                        model.advisor.phases))
     assert grade(model, quiz, [expected, "1", "1"]).questions[0].correct
     regraded = grade(altered, quiz, [expected, "1", "1"])
     assert regraded.questions[0].expected != expected
