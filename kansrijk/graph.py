@@ -32,6 +32,7 @@ TYPE_OF_KIND = {
     "neglect": "condition",
     "advise": "intervention",
     "heed": "intervention",
+    "method": "intervention",
 }
 KIND_ORDER = tuple(TYPE_OF_KIND)
 
@@ -40,7 +41,7 @@ KIND_ORDER = tuple(TYPE_OF_KIND)
 class GraphNode:
     id: str  # the rule graph's name of the fact, e.g. 'neglect:interests'
     key: str  # an identifier safe in Mermaid and DOT, e.g. 'neglect__interests'
-    kind: str  # observed | score | mean | characteristic | dynamic | neglect | advise | heed
+    kind: str  # observed | score | mean | characteristic | dynamic | neglect | advise | heed | method
     target: str  # the knowledge id, e.g. 'interests'
     type: str  # one of TYPES: the layer the node is drawn in
     condition: str | None  # the condition the node belongs to; None for characteristics

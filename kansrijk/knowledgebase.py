@@ -1,5 +1,5 @@
 """The model of the publication as data: conditions, indicators, characteristics, dynamics,
-signals, interventions and sources, loaded from knowledge/*.yaml and cross-checked."""
+signals, interventions, working methods and sources, loaded from knowledge/*.yaml and cross-checked."""
 
 from __future__ import annotations
 
@@ -78,6 +78,18 @@ class Intervention(Strict):
     sources: list[str] = []
 
 
+class Method(Strict):
+    """A way of working on the collaboration (§5): how the adviser and the partners go about whatever
+    the focus is. Not tied to a condition, so it never competes with the interventions on one."""
+
+    id: str
+    name: Text
+    description: Text
+    questions: list[Text] = Field(min_length=2, max_length=4)
+    sections: Sections = NonEmptySections
+    sources: list[str] = []
+
+
 class Source(Strict):
     id: str
     citation: str
@@ -93,6 +105,7 @@ KNOWLEDGE_FILES: dict[str, type[Strict]] = {
     "dynamics.yaml": Dynamic,
     "signals.yaml": Signal,
     "interventions.yaml": Intervention,
+    "methods.yaml": Method,
     "sources.yaml": Source,
 }
 
@@ -111,6 +124,7 @@ class KnowledgeBase:
     dynamics: tuple[Dynamic, ...]
     signals: tuple[Signal, ...]
     interventions: tuple[Intervention, ...]
+    methods: tuple[Method, ...]
     sources: tuple[Source, ...]
 
     @cached_property
@@ -123,6 +137,7 @@ class KnowledgeBase:
             "dynamic": {d.id: d for d in self.dynamics},
             "signal": {s.id: s for s in self.signals},
             "intervention": {i.id: i for i in self.interventions},
+            "method": {m.id: m for m in self.methods},
             "source": {s.id: s for s in self.sources},
         }
 
@@ -148,6 +163,7 @@ class KnowledgeBase:
         table = {
             "score": "indicator", "mean": "condition", "neglect": "condition", "characteristic": "characteristic",
             "heed": "characteristic", "dynamic": "dynamic", "advise": "intervention",
+            "method": "method",
         }[kind]
         return self.by_id[table][target]
 
@@ -208,9 +224,10 @@ def _check_references(kb: KnowledgeBase, docs: dict[str, Document]) -> None:
     for index, item in enumerate(kb.indicators):
         prefix = item.id.split(".")[0]
         checks.append(("indicators.yaml", (index, "id"), prefix, [item.condition]))
-    for index, item in enumerate(kb.interventions):
-        for j, source in enumerate(item.sources):
-            checks.append(("interventions.yaml", (index, "sources", j), source, sources))
+    for filename, items in (("interventions.yaml", kb.interventions), ("methods.yaml", kb.methods)):
+        for index, item in enumerate(items):
+            for j, source in enumerate(item.sources):
+                checks.append((filename, (index, "sources", j), source, sources))
     for index, item in enumerate(kb.conditions):
         for j, follow in enumerate(item.follows):
             checks.append(("conditions.yaml", (index, "follows", j, "condition"), follow.condition, conditions))

@@ -92,7 +92,7 @@ def _texts(item):
 def test_every_item_has_both_languages_and_valid_sections(model):
     kb = model.kb
     for items in (kb.conditions, kb.indicators, kb.characteristics, kb.dynamics, kb.signals, kb.interventions,
-                  kb.sources):
+                  kb.methods, kb.sources):
         for item in items:
             texts = list(_texts(item))
             assert texts, item.id
@@ -148,3 +148,69 @@ def test_bad_section_reference_is_refused(broken):
 
 def test_every_knowledge_file_is_loaded(model):
     assert sorted(KNOWLEDGE_FILES) == sorted(p.name for p in KNOWLEDGE.glob("*.yaml") if p.name != "policy.yaml")
+
+
+# ---------------------------------------------------------------- ways of working (§5)
+
+METHODS = {"analyse_together": "§5.1", "real_dialogue": "§5.2", "agree_starting_point": "§5.3",
+           "monitor_with_indicators": "§5.4"}
+
+
+def test_the_four_ways_of_working_of_section_5(model):
+    """§5.1-§5.4: do it together, a real dialogue, balance support and decisiveness, monitor with the
+    indicators. Each method cites its own paragraph first."""
+    assert {m.id: m.sections[0] for m in model.kb.methods} == METHODS
+    assert model.kb.by_id["method"].keys() == METHODS.keys()
+
+
+def test_a_way_of_working_is_no_intervention(model):
+    """§5 says how to work on whatever the focus is, so its methods are not interventions on a condition
+    and take no condition's status or focus."""
+    assert not set(METHODS) & set(model.kb.by_id["intervention"])
+    assert all(not hasattr(m, "condition") for m in model.kb.methods)
+    assert model.kb.condition_of_node("method:analyse_together") is None
+    assert model.kb.item_of_node("method:real_dialogue").id == "real_dialogue"
+
+
+def test_no_rule_chooses_a_method_from_a_weak_condition(model):
+    """A method is chosen by specific evidence (a divergence, an observation, one indicator, a trend),
+    never by the neglect of conditions, so a worse case does not by itself pile up method."""
+    for record in model.book.records:
+        if record.conclusion.kind == "method":
+            assert all(p.kind not in ("neglect", "mean") for p in record.premises), record.id
+            assert all(p.kind in ("divergence", "trend") for p in record.premises if p.target == "$condition"), record.id
+
+
+def test_every_method_is_chosen_by_some_rule(model):
+    chosen = {r.conclusion.target for r in model.book.records if r.conclusion.kind == "method"}
+    assert chosen == set(METHODS)
+
+
+def test_dialogue_questions_come_from_isaacs(model):
+    """§5.2 after Isaacs (1999): all perspectives heard, the spoken and the unspoken, assumptions and
+    perceptions without taking a position, suspend judgement, the value of differences and identity."""
+    dialogue = model.kb.by_id["method"]["real_dialogue"]
+    assert "isaacs_1999" in dialogue.sources
+    english = " ".join(q.en.lower() for q in dialogue.questions)
+    dutch = " ".join(q.nl.lower() for q in dialogue.questions)
+    for en, nl in (("perspectives", "perspectieven"), ("unspoken", "onuitgesproken"), ("suspend", "oordeel"),
+                   ("assumptions", "aannames"), ("differences", "verschillen"), ("identity", "identiteit")):
+        assert en in english and nl in dutch, (en, nl)
+
+
+def test_unknown_source_of_a_method_is_refused(broken):
+    path = broken / "methods.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace('"isaacs_1999"', '"isaac_1999"'), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_knowledge(broken)
+    assert "methods.yaml" in str(error.value) and "did you mean 'isaacs_1999'?" in str(error.value)
+
+
+def test_a_method_has_two_to_four_questions(broken):
+    path = broken / "methods.yaml"
+    text = path.read_text(encoding="utf-8")
+    extra = '    - nl: "Een vijfde vraag?"\n      en: "A fifth question?"\n  sections: ["§5.2"]'
+    path.write_text(text.replace('  sections: ["§5.2"]', extra, 1), encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_knowledge(broken)
+    assert "methods.yaml" in str(error.value) and "questions" in str(error.value)
