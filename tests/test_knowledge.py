@@ -198,6 +198,33 @@ def test_dialogue_questions_come_from_isaacs(model):
         assert en in english and nl in dutch, (en, nl)
 
 
+def _normalised(text: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
+
+
+def test_no_question_is_asked_twice(model):
+    """Every question of an intervention or method is its own, in Dutch and in English."""
+    items = list(model.kb.interventions) + list(model.kb.methods)
+    for lang in LANGUAGES:
+        seen: dict[str, str] = {}
+        for item in items:
+            for question in item.questions:
+                key = _normalised(question(lang))
+                assert key not in seen, f"{item.id} asks what {seen[key]} asks ({lang}): {question(lang)}"
+                seen[key] = item.id
+
+
+DUTCH_YOU = {"u", "uw", "je", "jij", "jou", "jouw", "jullie"}
+
+
+def test_dutch_questions_speak_as_we(model):
+    """The questions are for the partners to discuss together: 'we' and 'ons', never 'u' or 'je'."""
+    for item in list(model.kb.interventions) + list(model.kb.methods):
+        for question in item.questions:
+            words = set(_normalised(question.nl).split())
+            assert not words & DUTCH_YOU, (item.id, question.nl)
+
+
 def test_unknown_source_of_a_method_is_refused(broken):
     path = broken / "methods.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace('"isaacs_1999"', '"isaac_1999"'), encoding="utf-8")
