@@ -35,8 +35,9 @@ def test_indicator_scores_are_the_mean_of_all_answers(model, case):
     evidence = model.evidence(case)
     answers = [r.scores["interests.real_dialogue"] for r in case.respondents]
     assert evidence.scores["interests.real_dialogue"] == pytest.approx(sum(answers) / len(answers), abs=1e-4)
-    # observations of respondents count with the adviser's
-    assert {"positions_only", "backing_not_involved"} <= evidence.observations
+    # observations of respondents count with the adviser's, weighted by the share who saw them
+    assert {"positions_only", "backing_not_involved"} <= set(evidence.observations)
+    assert all(0 < weight <= 1 for weight in evidence.observations.values())
 
 
 def test_divergence_thresholds_from_the_policy(model, case):
@@ -56,10 +57,18 @@ def test_divergence_is_an_engine_fact_with_its_own_rules(model, case):
 
 def test_divergence_weighs_in_the_priority(model, case):
     report = model.advise(case)
-    item = next(a for a in report.advice if a.intervention == "analyse_together")
-    parts = {p.id: p.value for p in item.contributions}
-    assert parts["divergence"] == 15
-    assert any(s.rule == "DIV-01" for s in item.why)
+    divergent = [a for a in report.advice if any(m.kind == "divergence" for s in a.why for m in s.matched)]
+    assert divergent
+    for item in divergent:
+        assert {p.id: p.value for p in item.contributions}["divergence"] == 15
+
+
+def test_divergence_calls_for_analysing_together(model, case):
+    """§5.1: a confusion of tongues between partners is analysed together, in dialogue (§5.2)."""
+    methods = {m.id: m for m in model.advise(case).methods}
+    assert {"analyse_together", "real_dialogue"} <= set(methods)
+    assert any(s.rule == "DIV-01" for s in methods["analyse_together"].why)
+    assert not methods["analyse_together"].default
 
 
 def run(*args):
