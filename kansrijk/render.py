@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from pydantic import RootModel, model_validator
 
 from kansrijk.errors import MessageError, Msg
+from kansrijk.glossary import glossary
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import LANGUAGES, Language, Text
 from kansrijk.yamlfile import read_document, validate
@@ -85,7 +86,9 @@ def labels() -> Labels:
 
 
 def render(template: str, lang: Language, **context: Any) -> str:
-    return environment().get_template(template).render(t=labels().resolve(lang), lang=lang, **context)
+    """Every template gets the labels (`t`) and the glossary's terms (`g`) of its language, and `lang`."""
+    return environment().get_template(template).render(
+        t=labels().resolve(lang), g=glossary().terms(lang), lang=lang, **context)
 
 
 def to_json(data: Any) -> str:
