@@ -8,7 +8,7 @@ import yaml
 from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main, write_output
 from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
 from kansrijk.model import load_model
-from kansrijk.render import render, to_json
+from kansrijk.render import labels, render, to_json
 from kansrijk.text import SECTION_PATTERN
 
 
@@ -73,7 +73,8 @@ def rule(rule_id, lang, fmt) -> None:
     firing = next(f for f in infer_example(model, case).firings
                   if f.rule == record.id and f.binding == instance.binding)
     example = {"binding": instance.binding, "case": case, "certainty": round(firing.certainty, 4),
-               "yaml": yaml.safe_dump({"name": f"{record.id} example", **case}, sort_keys=False, allow_unicode=True)}
+               "yaml": yaml.safe_dump({"name": f"{labels().resolve(lang)['browse']['example_name']} {record.id}", **case},
+                                  sort_keys=False, allow_unicode=True)}
     if fmt == "json":
         text = to_json({
             **record.model_dump(mode="json", by_alias=True), "file": model.book.files[record.id],
@@ -172,7 +173,6 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
     import random
 
     from kansrijk.quiz import build, grade, resolve_answer
-    from kansrijk.render import labels
 
     model = load_model()
     if condition is not None:
