@@ -28,6 +28,7 @@ NEGATIVE_DYNAMICS = {
     "blocking_undercurrent": "relationship", "unstable_relations": "relationship", "enemy_images": "relationship",
     "power_games": "relationship",
     "under_organisation": "organisation", "excessive_control": "organisation",
+    "over_organisation": "organisation", "lack_of_decisiveness": "organisation", "falling_apart": "organisation",
     "energy_loss": "process", "stagnation": "process",
 }
 SIGNALS = [

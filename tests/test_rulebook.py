@@ -22,6 +22,14 @@ def write(directory, text):
     (directory / "zz_extra.yaml").write_text(text, encoding="utf-8")
 
 
+def refusal(model, directory, text) -> str:
+    """The load error's message when zz_extra.yaml holds `text`."""
+    write(directory, text)
+    with pytest.raises(InputError) as error:
+        load_rules(model.kb, directory)
+    return str(error.value)
+
+
 RULE = """- id: ZZZ-01
   claim: {{nl: "x", en: "y"}}
   sections: ["§4.2"]
@@ -29,6 +37,7 @@ RULE = """- id: ZZZ-01
     - {premise}
   then: {{{conclusion}}}
   certainty: {certainty}
+  basis: publication
 """
 
 
@@ -97,15 +106,25 @@ def test_every_intervention_can_be_advised(model):
     assert advised == set(model.kb.by_id["intervention"])
 
 
-def test_every_negative_dynamic_is_predicted_from_its_conditions_neglect(model):
+def test_every_negative_dynamic_of_figure_2_is_predicted_from_its_conditions_neglect(model):
+    """Figuur 2 ties each condition's neglect to its dynamics; the others (over-organisation, lack of
+    decisiveness, falling apart: §3.4, §4.4) follow from other dynamics or signals, not from neglect directly."""
     predicted = {
         (i.premises[0].target, i.conclusion.target)
         for i in model.book.instances
         if i.conclusion.kind == "dynamic" and len(i.premises) == 1 and i.premises[0].kind == "neglect"
     }
     for dynamic in model.kb.dynamics:
-        if dynamic.polarity == "negative":
+        if dynamic.polarity == "negative" and "Figuur 2" in dynamic.sections:
             assert (dynamic.condition, dynamic.id) in predicted, dynamic.id
+
+
+def test_every_negative_dynamic_can_be_concluded_from_more_than_its_own_observation(model):
+    concluded = {i.conclusion.target for i in model.book.instances
+                 if i.conclusion.kind == "dynamic" and i.id != "DIA-01"}
+    for dynamic in model.kb.dynamics:
+        if dynamic.polarity == "negative":
+            assert dynamic.id in concluded, dynamic.id
 
 
 def test_every_negative_dynamic_observed_points_to_its_condition(model):
@@ -144,3 +163,73 @@ def test_every_advice_rule_needs_a_problem(model):
             )
         ]
         assert problems, instance.key
+
+
+# ---------------------------------------------------------------- basis: publication, reading or calibration
+
+
+def test_every_rule_has_a_basis(model):
+    missing = [r.id for r in model.book.records if r.basis is None]
+    assert not missing, f"rules without a basis: {', '.join(missing)}"
+
+
+def test_a_reading_says_why(model):
+    for record in model.book.records:
+        if record.basis == "reading":
+            assert record.basis_note is not None, record.id
+            assert record.basis_note.nl.strip() and record.basis_note.en.strip(), record.id
+
+
+def extra(premise="observed: subgroups", conclusion="neglect: process", basis="publication") -> str:
+    return RULE.format(premise=premise, conclusion=conclusion, certainty=0.5).replace("basis: publication",
+                                                                                      f"basis: {basis}")
+
+
+def test_reading_without_a_note_is_refused(model, rules_dir):
+    message = refusal(model, rules_dir, extra(basis="reading"))
+    assert "zz_extra.yaml" in message and "[0]" in message
+    assert "needs a basis_note" in message
+
+
+def test_unknown_basis_is_refused_with_the_allowed_values(model, rules_dir):
+    message = refusal(model, rules_dir, extra(basis="intuition"))
+    assert "zz_extra.yaml:8: [0].basis" in message
+    assert "'publication'" in message and "'reading'" in message and "'calibration'" in message
+
+
+def test_score_bands_and_trends_are_not_presented_as_the_publications_claims(model):
+    by_id = model.book.by_id
+    for rule_id in ("SCO-01", "SCO-02", "SCO-03", "SCO-04", "SCO-14"):
+        assert by_id[rule_id].basis == "calibration", rule_id
+    for record in model.book.records:
+        if record.id.startswith(("TRD-", "DIV-")):
+            assert record.basis != "publication", record.id
+
+
+# ---------------------------------------------------------------- characteristic levels: at least, at most
+
+
+def accepted_levels(model, rules_dir, premise) -> list[bool]:
+    write(rules_dir, extra(premise=premise, conclusion="heed: diversity"))
+    loaded = load_rules(model.kb, rules_dir).by_id["ZZZ-01"].premises[0]
+    return [loaded.accepts(level) for level in ("low", "medium", "high")]
+
+
+def test_characteristic_at_most_a_level(model, rules_dir):
+    assert accepted_levels(model, rules_dir, "{characteristic: diversity, level_at_most: medium}") == [True, True, False]
+
+
+def test_characteristic_between_two_levels(model, rules_dir):
+    premise = "{characteristic: diversity, level: medium, level_at_most: medium}"
+    assert accepted_levels(model, rules_dir, premise) == [False, True, False]
+
+
+def test_characteristic_level_range_that_is_empty_is_refused(model, rules_dir):
+    premise = "{characteristic: diversity, level: high, level_at_most: low}"
+    message = refusal(model, rules_dir, extra(premise=premise, conclusion="heed: diversity"))
+    assert "no level satisfies both" in message
+
+
+def test_level_at_most_only_on_characteristics(model, rules_dir):
+    message = refusal(model, rules_dir, extra(premise="{observed: subgroups, level_at_most: low}"))
+    assert "belong to characteristic premises only" in message
