@@ -171,7 +171,7 @@ class RuleRecord(Strict):
     premises: list[Premise] = Field(min_length=1, alias="if")
     conclusion: Conclusion = Field(alias="then")
     certainty: float = Field(ge=-1, le=1)
-    basis: Literal["publication", "reading", "calibration"] | None = None
+    basis: Literal["publication", "reading", "calibration"]
     basis_note: Text | None = None  # why a reading is the tool's; allowed with the other bases
 
     @model_validator(mode="after")
@@ -303,6 +303,7 @@ def load_rules(kb: KnowledgeBase, directory: Path | None = None) -> RuleBook:
         doc = read_document(path)
         validate(_Records, doc)
         for index in range(len(doc.data)):
+            _check_basis(doc, index)
             record = validate(RuleRecord, doc, base=(index,))
             if record.id in files:
                 raise InputError(doc.name, [doc.problem((index, "id"), Msg("rule.id_elsewhere", id=record.id, file=files[record.id]))])
@@ -319,6 +320,15 @@ def load_rules(kb: KnowledgeBase, directory: Path | None = None) -> RuleBook:
     except _Cycle as cycle:
         raise InputError(str(directory), [Problem("", Msg("rule.cycle", nodes=" -> ".join(cycle.nodes)))]) from None
     return book
+
+
+def _check_basis(doc: Document, index: int) -> None:
+    """Every record says what it rests on; a missing basis gets its own message with the allowed values."""
+    data = doc.data[index]
+    if isinstance(data, dict) and "basis" not in data:
+        rule_id = data.get("id", f"[{index}]")
+        raise InputError(doc.name, [doc.problem((index, "basis"), Msg("rule.basis_missing", id=rule_id),
+                                                Msg("rule.basis_allowed"))])
 
 
 def _check_targets(record: RuleRecord, kb: KnowledgeBase, doc: Document, index: int) -> None:

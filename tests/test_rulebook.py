@@ -191,6 +191,14 @@ def test_reading_without_a_note_is_refused(model, rules_dir):
     assert "needs a basis_note" in message
 
 
+def test_rule_without_a_basis_is_refused_naming_file_key_and_allowed_values(model, rules_dir):
+    message = refusal(model, rules_dir, extra().replace("  basis: publication\n", ""))
+    assert "zz_extra.yaml" in message
+    assert "[0].basis: rule ZZZ-01 has no 'basis'" in message
+    assert "allowed: publication (a claim the publication makes), reading (the tool's reading, with a basis_note)" \
+        " or calibration (a threshold or weight)" in message
+
+
 def test_unknown_basis_is_refused_with_the_allowed_values(model, rules_dir):
     message = refusal(model, rules_dir, extra(basis="intuition"))
     assert "zz_extra.yaml:8: [0].basis" in message
