@@ -290,12 +290,15 @@ class Advisor:
     # -- statuses and what they rest on -----------------------------------------------------
     def status(self, inference: Inference, condition: str) -> Status:
         neglect = inference.certainty(f"neglect:{condition}")
-        known = neglect is not None or f"mean:{condition}" in inference.inputs
         if neglect is not None and neglect >= self.policy.status.weak:
             return "weak"
         if neglect is not None and neglect >= self.policy.status.attention:
             return "attention"
-        return "strong" if known else "unknown"
+        # strong needs scores, or evidence that the condition is looked after: a little evidence
+        # of neglect, too little to count, says nothing good about it
+        if f"mean:{condition}" in inference.inputs or (neglect is not None and neglect < 0):
+            return "strong"
+        return "unknown"
 
     def condition_result(self, inference: Inference, condition, case: Case, lang: Language) -> ConditionResult:
         indicators = self.kb.indicators_of(condition.id)
