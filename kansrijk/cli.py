@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
+from kansrijk.advice_text import AUDIENCES, DEFAULT_TOP, for_audience, render_advice
 from kansrijk.case import load_case
 from kansrijk.errors import LANG_META, InputError, Msg, Problem, either, error_language, suggest
 from kansrijk.model import load_model
-from kansrijk.render import EXT, FORMATS, labels, render, to_json
+from kansrijk.render import EXT, FORMATS, labels, number, render, to_json
 
 class LanguageChoice(click.Choice):
     """nl | en; a --lang given on the command line is also the language of error messages."""
@@ -95,28 +96,53 @@ def write_output(text: str, output: str | None, force: bool) -> None:
 @click.argument("case")
 @click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
 @click.option("--format", "fmt", type=click.Choice((*FORMATS, "html")), default="text", show_default=True,
-              help="html: the same page as `kansrijk report`.")
+              help="html: the same page as `kansrijk report`; json: the whole report, numbers included.")
+@click.option("--top", type=click.IntRange(min=1), metavar="N",
+              help=f"How many interventions the summary shows  [default: {DEFAULT_TOP}].")
+@click.option("--all", "show_all", is_flag=True, help="Show every intervention (instead of --top).")
+@click.option("--detail", is_flag=True,
+              help="Add the reasoning after the summary: for every intervention (the first N with --top) its "
+                   "priority and the rules behind it, decisive chain first, evidence for and against apart, "
+                   "with certainties as numbers.")
+@click.option("--audience", type=click.Choice(AUDIENCES), default="adviser", show_default=True,
+              help="partners: a report to hand to the partners, without the adviser's notes and without "
+                   "the rule trace (so --detail is refused).")
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def advise(case: str, lang: str | None, fmt: str, output: str | None, force: bool) -> None:
-    """Prioritised advice per condition for CASE (a YAML or JSON file; - reads stdin).
+def advise(case: str, lang: str | None, fmt: str, top: int | None, show_all: bool, detail: bool, audience: str,
+           output: str | None, force: bool) -> None:
+    """Prioritised advice for CASE (a YAML or JSON file; - reads stdin).
+
+    The text and markdown output open with one page to take into a meeting: where to start and
+    why, each condition's band and what it rests on, how to go about it, the top interventions
+    with their two best questions and the facts they rest on, the threatening dynamics and what
+    the characteristics ask. Certainties are words there; --detail and json give the numbers.
 
     \b
     Example:
-      kansrijk advise examples/zorgalliantie.yaml --lang en --format markdown
+      kansrijk advise examples/zorgalliantie.yaml --lang en
+      kansrijk advise examples/zorgalliantie.yaml --top 3 --detail --format markdown
+      kansrijk advise examples/zorgalliantie.yaml --audience partners -o voor_partners.md --format markdown
     """
+    if top is not None and show_all:
+        raise UsageProblem(Msg("advise.top_and_all"))
+    if detail and audience == "partners":
+        raise UsageProblem(Msg("advise.detail_for_partners"))
     model = load_model()
     loaded = load_case(case, model.kb)
     report = model.advise(loaded, lang)
     if fmt == "json":
-        text = to_json(report.model_dump(mode="json"))
+        text = to_json(for_audience(report, audience).model_dump(mode="json"))
     elif fmt == "html":
         from kansrijk.report_html import render_html
 
-        text = render_html(report)
+        text = render_html(for_audience(report, audience))
     else:
-        names = {c.id: c.name(report.language) for c in model.kb.conditions}
-        text = render(f"advice.{EXT[fmt]}.j2", report.language, report=report, names=names)
+        # the summary shows the top five unless told otherwise; --detail traces every intervention
+        # unless --top chose how many
+        shown = None if show_all else (top or DEFAULT_TOP)
+        traced = None if show_all or top is None else top
+        text = render_advice(report, model.kb, fmt, top=shown, detail=detail, traced=traced, audience=audience)
     write_output(text, output, force)
 
 
@@ -200,7 +226,8 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
                 heading = f"{t['kinds'][kind]} {model.advisor.name_of(target, lang)}"
             node = target
         else:
-            heading = f"{t['explain']['advice_rank']} {target.rank}: {target.name} ({t['priority']} {target.priority})"
+            heading = (f"{t['explain']['advice_rank']} {target.rank}: {target.name} "
+                       f"({t['priority']} {number(target.priority, 1, lang)})")
             node = f"advise:{target.intervention}"
         tree = explainer.justify(inference, node, lang) if node in inference.beliefs else None
         items.append({"heading": heading, "node": node, "tree": tree})
