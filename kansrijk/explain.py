@@ -24,14 +24,18 @@ class FactNode(Strict):
 
 
 class Reason(Strict):
-    """One firing that lent its conclusion certainty, with the facts it matched."""
+    """One firing that lent its conclusion certainty (or took it away: `against`), with the facts
+    it matched."""
 
     rule: str
     binding: str
     claim: str
     sections: list[str]
+    basis: str | None  # publication | reading | calibration
     rule_certainty: float
     certainty: float
+    decisive: bool  # on the strongest chain of support for what is explained
+    against: bool  # evidence against its conclusion (a negative certainty)
     premises: list[FactNode]
 
 
@@ -87,22 +91,28 @@ class Explainer:
         return None if belief is None else belief.certainty
 
     # -- why ---------------------------------------------------------------------------------
-    def justify(self, inference: Inference, node: str, lang: Language) -> FactNode:
+    def justify(self, inference: Inference, node: str, lang: Language, decisive: set[int] | None = None) -> FactNode:
+        """node and the firings behind it, down to the case's facts. Per fact the reasons come
+        decisive first, then the other evidence for, then the evidence against."""
+        if decisive is None:
+            decisive = {f.seq for f in self.advisor.decisive(inference, node)}
         kind = node.split(":", 1)[0]
         value = self.value_of(inference, node)
         belief = inference.beliefs.get(node)
-        reasons = [self.reason(inference, f, lang) for f in belief.firings] if belief else []
+        firings = sorted(belief.firings, key=lambda f: (f.seq not in decisive, f.certainty < 0)) if belief else []
+        reasons = [self.reason(inference, f, lang, decisive) for f in firings]
         return FactNode(
             node=node, kind=kind, name=self.advisor.name_of(node, lang),
             value=r4(value) if isinstance(value, float) else value, reasons=reasons,
         )
 
-    def reason(self, inference: Inference, firing: Firing, lang: Language) -> Reason:
+    def reason(self, inference: Inference, firing: Firing, lang: Language, decisive: set[int]) -> Reason:
         record = self.book.by_id[firing.rule]
         return Reason(
             rule=firing.rule, binding=firing.binding, claim=record.claim(lang), sections=list(record.sections),
-            rule_certainty=record.certainty, certainty=r4(firing.certainty),
-            premises=[self.justify(inference, m.node, lang) for m in firing.matched],
+            basis=record.basis, rule_certainty=record.certainty, certainty=r4(firing.certainty),
+            decisive=firing.seq in decisive, against=firing.certainty < 0,
+            premises=[self.justify(inference, m.node, lang, decisive) for m in firing.matched],
         )
 
     # -- why not -------------------------------------------------------------------------------
