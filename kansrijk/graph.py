@@ -1,7 +1,8 @@
 """The rule base as a causal graph: observations and scores -> dynamics -> neglect of conditions -> advice.
 
-`causal_graph` turns the rule instances into nodes and edges (one edge per premise -> conclusion,
-rules on the same edge collapsed into one label); `to_mermaid` and `to_dot` render it through the
+`causal_graph` turns the rule instances into nodes and edges (one edge per premise -> conclusion
+and basis, rules on the same edge collapsed into one label); an edge's line says what its rules rest
+on: solid for a claim of the publication, dashed for the tool's reading, dotted for a calibration; `to_mermaid` and `to_dot` render it through the
 Jinja2 templates graph.mermaid.j2 and graph.dot.j2; `to_svg` lays the DOT text out with Graphviz.
 """
 
@@ -17,6 +18,7 @@ from functools import cached_property
 from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.model import Model
 from kansrijk.render import render
+from kansrijk.rulebook import BASES
 from kansrijk.text import LANGUAGES, Language
 
 # Layers, left to right; each node kind belongs to one of them.
@@ -58,6 +60,7 @@ class GraphEdge:
     rules: tuple[str, ...]  # rule instance keys on this edge, e.g. ('SCO-01[ambition]', 'SCO-02[ambition]')
     negated: bool  # the premise is `not ...`: the conclusion needs the source to be absent
     negative: bool  # the rules have a negative certainty: the source is counter-evidence
+    basis: str  # publication | reading | calibration: what the rules on this edge rest on
 
     @property
     def label(self) -> str:
@@ -87,13 +90,13 @@ def causal_graph(model: Model, condition: str | None = None) -> Graph:
     if condition is not None:
         kb.require("condition", condition, "--condition")
 
-    grouped: dict[tuple[str, str, bool, bool], list[str]] = defaultdict(list)
+    grouped: dict[tuple[str, str, bool, bool, str], list[str]] = defaultdict(list)
     for instance in model.book.instances:
-        negative = instance.record.certainty < 0
+        negative, basis = instance.record.certainty < 0, instance.record.basis
         for premise in instance.premises:
-            grouped[(premise.node, instance.conclusion.node, premise.negated, negative)].append(instance.key)
+            grouped[(premise.node, instance.conclusion.node, premise.negated, negative, basis)].append(instance.key)
 
-    node_ids = {n for source, target, _, _ in grouped for n in (source, target)}
+    node_ids = {n for source, target, *_ in grouped for n in (source, target)}
     nodes = {n: _node(model, n) for n in node_ids}
     if condition is not None:
         grouped = {k: v for k, v in grouped.items() if condition in (nodes[k[0]].condition, nodes[k[1]].condition)}
@@ -108,10 +111,10 @@ def causal_graph(model: Model, condition: str | None = None) -> Graph:
     ordered = _unique_keys(ordered)
     rank = {n.id: i for i, n in enumerate(ordered)}
     edges = [
-        GraphEdge(source, target, tuple(sorted(set(keys), key=_rule_sort)), negated, negative)
-        for (source, target, negated, negative), keys in grouped.items()
+        GraphEdge(source, target, tuple(sorted(set(keys), key=_rule_sort)), negated, negative, basis)
+        for (source, target, negated, negative, basis), keys in grouped.items()
     ]
-    edges.sort(key=lambda e: (rank[e.source], rank[e.target], e.negated, e.negative))
+    edges.sort(key=lambda e: (rank[e.source], rank[e.target], e.negated, e.negative, BASES.index(e.basis)))
     names = None
     if condition is not None:
         item = kb.by_id["condition"][condition]

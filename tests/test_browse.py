@@ -35,9 +35,10 @@ def test_rule_shows_everything_of_one_rule():
 
 
 def test_rule_json_has_feeding_and_example():
-    data = json.loads(run("rule", "ORG-03", "--format", "json").output)
+    data = json.loads(run("rule", "ORG-25", "--format", "json").output)
     assert data["fed_by"] and data["feeds"]
     assert data["example"]["case"]
+    assert data["basis"] == "publication"
 
 
 @pytest.mark.parametrize("args, message", [

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from kansrijk.cli import main
-from kansrijk.docs import rules_markdown, section_table
+from kansrijk.docs import basis_table, rules_markdown, section_table
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -24,6 +24,27 @@ def test_section_table_covers_sections_2_to_5(model):
     for required in ["§2", "§3.1", "§3.2", "§3.3", "§3.4", "§3.5", "§4.1", "§4.2", "§4.3", "§4.4", "§4.5",
                      "§5.1", "§5.2", "§5.3", "§5.4"]:
         assert required in sections
+
+
+def test_docs_list_the_rules_per_basis(model):
+    table = dict(basis_table(model))
+    assert list(table) == ["publication", "reading", "calibration"]
+    assert sorted(i for ids in table.values() for i in ids) == sorted(r.id for r in model.book.records)
+    doc = rules_markdown(model)
+    section = doc.split("## Rules per basis", 1)[1].split("## Sections and their rules", 1)[0]
+    for basis, ids in table.items():
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{basis}` ({len(ids)})"))
+        assert row.endswith(f"| {', '.join(ids)} |")
+    assert "SCO-02" in table["calibration"] and "CHA-09" in table["reading"] and "AMB-01" in table["publication"]
+
+
+def test_every_rule_shows_its_basis(model):
+    doc = rules_markdown(model)
+    for record in model.book.records:
+        block = doc.split(f"### {record.id}\n", 1)[1].split("\n### ", 1)[0]
+        assert f"- basis / grondslag: `{record.basis}`" in block, record.id
+        if record.basis_note is not None:
+            assert record.basis_note.en in block and record.basis_note.nl in block, record.id
 
 
 def test_every_rule_is_documented(model):

@@ -26,6 +26,7 @@ def graph(model):
 
 def edge(graph, source, target, *, negated=False, negative=False):
     found = [e for e in graph.edges if (e.source, e.target, e.negated, e.negative) == (source, target, negated, negative)]
+    assert len({e.basis for e in found}) == len(found)
     assert len(found) <= 1
     return found[0] if found else None
 
@@ -41,16 +42,17 @@ def test_every_rule_instance_labels_an_edge(model, graph):
 
 def test_one_edge_per_premise_and_conclusion(model, graph):
     wanted = {
-        (p.node, i.conclusion.node, p.negated, i.record.certainty < 0)
+        (p.node, i.conclusion.node, p.negated, i.record.certainty < 0, i.record.basis)
         for i in model.book.instances for p in i.premises
     }
-    got = [(e.source, e.target, e.negated, e.negative) for e in graph.edges]
+    got = [(e.source, e.target, e.negated, e.negative, e.basis) for e in graph.edges]
     assert len(got) == len(set(got)) == len(wanted)
     assert set(got) == wanted
     for e in graph.edges:
         for key in e.rules:
             instance = next(i for i in model.book.instances if i.key == key)
             assert e.target == instance.conclusion.node
+            assert e.basis == instance.record.basis
             assert any(p.node == e.source and p.negated == e.negated for p in instance.premises)
 
 
@@ -61,15 +63,28 @@ def test_nodes_are_the_edges_endpoints(graph):
 
 
 def test_known_chain(graph):
-    # an observed lack of real agreements -> under-organisation -> excessive control -> neglect of the relationship
+    # an observed lack of real agreements -> under-organisation -> lack of decisiveness -> falling apart -> advice
     assert edge(graph, "observed:agreement_only", "dynamic:under_organisation").rules == ("ORG-06",)
-    assert edge(graph, "dynamic:under_organisation", "dynamic:excessive_control").rules == ("ORG-03",)
+    assert edge(graph, "dynamic:under_organisation", "dynamic:lack_of_decisiveness").rules == ("ORG-25",)
+    assert edge(graph, "dynamic:lack_of_decisiveness", "dynamic:falling_apart").rules == ("ORG-31", "ORG-32")
+    assert edge(graph, "dynamic:falling_apart", "advise:social_pressure_for_agreements").rules == ("ORG-34",)
+    # control follows from the neglect itself, and only from there (§4.4)
+    assert edge(graph, "neglect:organisation", "dynamic:excessive_control").rules == ("ORG-02",)
+    assert edge(graph, "dynamic:under_organisation", "dynamic:excessive_control") is None
     assert edge(graph, "dynamic:excessive_control", "neglect:relationship").rules == ("ORG-04",)
+
+
+def test_edges_carry_the_basis_of_their_rules(graph):
+    assert edge(graph, "observed:agreement_only", "dynamic:under_organisation").basis == "publication"
+    assert edge(graph, "dynamic:excessive_control", "neglect:relationship").basis == "reading"
+    assert edge(graph, "mean:ambition", "neglect:ambition").basis == "calibration"
+    assert {e.basis for e in graph.edges} == {"publication", "reading", "calibration"}
 
 
 def test_rules_on_one_edge_collapse_and_counter_evidence_is_marked(model, graph):
     expected = sorted(i.key for i in model.book.instances if i.conclusion.node == "neglect:ambition"
-                      and [p.node for p in i.premises] == ["mean:ambition"] and i.record.certainty > 0)
+                      and {p.node for p in i.premises if not p.negated} == {"mean:ambition"}
+                      and i.record.certainty > 0)
     assert len(expected) >= 2
     assert edge(graph, "mean:ambition", "neglect:ambition").label == ", ".join(expected)
     counter = edge(graph, "mean:ambition", "neglect:ambition", negative=True)
@@ -155,7 +170,7 @@ def mermaid_lines(text):
     lines = text.splitlines()
     assert lines[0] == "---" and lines[1].startswith('title: "') and lines[2] == "---"
     assert lines[3] == "flowchart LR"
-    nodes, edges, styles, depth = {}, [], [], 0
+    nodes, edges, styles, legend, depth = {}, [], {}, [], 0
     for line in lines[4:]:
         stripped = line.strip()
         if not stripped:
@@ -169,20 +184,25 @@ def mermaid_lines(text):
         elif m := re.fullmatch(rf"({KEY})\[({QUOTED_MERMAID})\]", stripped):
             assert depth == 1 and m.group(1) not in nodes
             nodes[m.group(1)] = m.group(2)[1:-1]
-        elif m := re.fullmatch(rf"({KEY}) (-->|-\.->)\|({QUOTED_MERMAID})\| ({KEY})", stripped):
+        elif m := re.fullmatch(rf"({KEY})\[\" \"\] -->\|({QUOTED_MERMAID})\| ({KEY})\[\" \"\]", stripped):
+            assert depth == 1 and m.group(1).startswith("legend_")  # the legend's sample lines
+            legend.append(m.group(2)[1:-1])
+        elif m := re.fullmatch(rf"({KEY}) (-->|--o)\|({QUOTED_MERMAID})\| ({KEY})", stripped):
             assert depth == 0
             edges.append((m.group(1), m.group(2), m.group(3)[1:-1], m.group(4)))
         elif re.fullmatch(rf"classDef ({KEY}) [a-z-]+:#[0-9a-f]{{6}}(,[a-z-]+:#[0-9a-f]{{6}})*", stripped):
             pass
         elif m := re.fullmatch(rf"class ({KEY}(?:,{KEY})*) ({KEY})", stripped):
-            assert set(m.group(1).split(",")) <= set(nodes)
-        elif m := re.fullmatch(r"linkStyle (\d+) stroke:#c0392b,color:#c0392b", stripped):
-            styles.append(int(m.group(1)))
+            members = set(m.group(1).split(","))
+            assert members <= set(nodes) or (m.group(2) == "legend" and all(k.startswith("legend_") for k in members))
+        elif m := re.fullmatch(r"linkStyle (\d+) ([a-z-]+:[#0-9a-f ]+(?:,[a-z-]+:[#0-9a-f ]+)*)", stripped):
+            styles[int(m.group(1))] = m.group(2)
         else:
             raise AssertionError(f"unexpected Mermaid line: {line!r}")
     assert depth == 0
     for source, _, _, target in edges:
         assert source in nodes and target in nodes
+    assert len(legend) == 3
     return nodes, edges, styles
 
 
@@ -192,15 +212,21 @@ def test_mermaid_is_well_formed(model, graph, lang):
     nodes, edges, styles = mermaid_lines(text)
     assert len(nodes) == len(graph.nodes) and len(edges) == len(graph.edges)
     assert list(nodes) == [n.key for type_, layer in graph.layers() for n in layer]
-    assert styles == [i for i, e in enumerate(graph.edges) if e.negative]
+    dash = {"publication": None, "reading": "stroke-dasharray:6 4", "calibration": "stroke-dasharray:2 3"}
+    for index, e in enumerate(graph.edges):
+        style = styles.get(index, "")
+        assert ("stroke:#c0392b" in style) == e.negative
+        assert (dash[e.basis] in style) if dash[e.basis] else "dasharray" not in style
+    n = len(graph.edges)
+    assert styles[n + 1] == dash["reading"] and styles[n + 2] == dash["calibration"] and n not in styles  # legend
     for e, (source, arrow, label, target) in zip(graph.edges, edges):
         assert (source, target) == (graph.by_id[e.source].key, graph.by_id[e.target].key)
-        assert arrow == ("-.->" if e.negated else "-->")
+        assert arrow == ("--o" if e.negated else "-->")
         assert label.endswith(mermaid_escape(e.label))
     negated = {"nl": "niet", "en": "not"}[lang]
-    dashed = [label for _, arrow, label, _ in edges if arrow == "-.->"]
-    assert dashed and all(label.startswith(f"{negated} ") for label in dashed)
-    assert f"{negated} INT-03" in dashed
+    circled = [label for _, arrow, label, _ in edges if arrow == "--o"]
+    assert circled and all(label.startswith(f"{negated} ") for label in circled)
+    assert f"{negated} INT-03" in circled
     kind = {"nl": "verwaarlozing", "en": "neglect"}[lang]
     assert nodes["neglect__interests"] == mermaid_escape(f'{kind}: {model.kb.by_id["condition"]["interests"].name(lang)}')
     assert len(text) < 50_000  # Mermaid's default maxTextSize
@@ -228,15 +254,19 @@ def dot_structure(text):
     lines = text.splitlines()
     assert lines[0] == "digraph kansrijk {" and lines[-1] == "}"
     assert "rankdir=LR" in lines[1]
-    nodes, edges = {}, []
+    nodes, edges, legend = {}, [], []
     for line in lines[1:-1]:
         stripped = line.strip()
         if m := re.fullmatch(rf"({KEY}) \[label=({QUOTED_DOT}), fillcolor=\"#[0-9a-f]{{6}}\"\];", stripped):
             nodes[m.group(1)] = m.group(2)
+        elif m := re.fullmatch(rf"(legend_{KEY}) -> ({KEY}) \[label=({QUOTED_DOT}), style=(solid|dashed|dotted)\];",
+                               stripped):
+            legend.append(m.group(4))
         elif m := re.fullmatch(rf"({KEY}) -> ({KEY}) \[label=({QUOTED_DOT})(.*)\];", stripped):
             edges.append((m.group(1), m.group(2), m.group(3), m.group(4)))
     for source, target, _, _ in edges:
         assert source in nodes and target in nodes
+    assert legend == ["solid", "dashed", "dotted"]
     return nodes, edges
 
 
@@ -245,12 +275,14 @@ def test_dot_is_well_formed(model, graph, lang):
     text = to_dot(graph, lang)
     nodes, edges = dot_structure(text)
     assert len(nodes) == len(graph.nodes) and len(edges) == len(graph.edges)
-    assert text.count("subgraph cluster_") == len(TYPES)
+    assert text.count("subgraph cluster_") == len(TYPES) + 1  # the layers and the legend
     for e, (source, target, label, attributes) in zip(graph.edges, edges):
         assert (source, target) == (graph.by_id[e.source].key, graph.by_id[e.target].key)
         assert label[1:-1].endswith(dot_escape(e.label))
-        assert ("style=dashed" in attributes) == e.negated
-        assert ("arrowhead=tee" in attributes) == e.negative
+        style = {"publication": "solid", "reading": "dashed", "calibration": "dotted"}[e.basis]
+        assert f"style={style}" in attributes
+        assert ("arrowhead=odot" in attributes) == e.negated
+        assert ("tee" in attributes) == e.negative
     name = dot_escape(model.kb.by_id["dynamic"]["under_organisation"].name(lang))
     assert nodes["dynamic__under_organisation"].endswith(f'{name}"')
 

@@ -4,7 +4,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from kansrijk.cli import main
 from kansrijk.errors import InputError
 from kansrijk.rulebook import load_rules
 
@@ -241,3 +243,26 @@ def test_characteristic_level_range_that_is_empty_is_refused(model, rules_dir):
 def test_level_at_most_only_on_characteristics(model, rules_dir):
     message = refusal(model, rules_dir, extra(premise="{observed: subgroups, level_at_most: low}"))
     assert "belong to characteristic premises only" in message
+
+
+# ---------------------------------------------------------------- the basis where a reader meets a rule
+
+
+def test_rule_command_shows_basis_and_why(model):
+    record = model.book.by_id["ORG-22"]
+    english = CliRunner().invoke(main, ["rule", "ORG-22", "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    assert "Basis: the tool's reading" in english.output
+    assert f"Why: {record.basis_note.en}" in english.output
+    dutch = CliRunner().invoke(main, ["rule", "ORG-22", "--lang", "nl"])
+    assert "Grondslag: lezing van het instrument" in dutch.output
+    assert f"Waarom: {record.basis_note.nl}" in dutch.output
+    low = CliRunner().invoke(main, ["rule", "CHA-14", "--lang", "en"])
+    assert "characteristic diversity <= low" in low.output and ">= high" not in low.output
+
+
+def test_rules_command_marks_the_basis_of_each_rule():
+    result = CliRunner().invoke(main, ["rules", "--section", "Tabel 1", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "SCO-02  " in result.output and "(calibration)" in result.output
+    assert "(publication)" in result.output
