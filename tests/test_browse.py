@@ -29,8 +29,8 @@ def test_rules_filter_by_section_and_condition(model):
 def test_rule_shows_everything_of_one_rule():
     result = run("rule", "INT-05", "--lang", "en")
     assert result.exit_code == 0
-    for part in ("Claim:", "§3.2", "If (all premises):", "observed rushed_to_contract", "Then: advice",
-                 "Fed by: ", "INT-03", "Smallest example case", "On this case the rule fires"):
+    for part in ("Claim:", "§3.2", "If (all premises hold):", "observed rushed_to_contract", "Then: advice",
+                 "Fed by: ", "INT-03", "Smallest example case", "The rule applies to this case"):
         assert part in result.output
 
 

@@ -58,7 +58,7 @@ def test_wrong_answers_still_exit_0_and_are_explained():
     result = run("quiz", "--seed", "3", "--answers", ",".join(wrong), "--lang", "en")
     assert result.exit_code == 0
     assert "Score: 0/3" in result.output
-    assert "The model says" in result.output and "How the model reasons" in result.output
+    assert "the model says" in result.output and "How the model reasons" in result.output
 
 
 def test_interactive_quiz_reprompts_on_a_bad_answer():

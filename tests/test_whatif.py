@@ -58,7 +58,7 @@ def test_text_shows_before_and_after_side_by_side():
     result = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en")
     assert result.exit_code == 0
     assert "before" in result.output and "after" in result.output
-    assert "disappears" in result.output and "because of" in result.output
+    assert "disappears" in result.output and "; rules: " in result.output
 
 
 @pytest.mark.parametrize("args, message", [
