@@ -263,3 +263,10 @@ def test_score_bands_in_the_engine(model, make_case, mean):
     assert len(holding & {"SCO-02", "SCO-03"}) == 1, (mean, holding)
     assert ("SCO-02" in holding) == (mean < 3.5)
     assert ("SCO-14" in holding) == (mean <= 2.75)
+
+
+def test_observed_control_points_first_to_the_organisation(model, make_case):
+    """§4.4: neglect of the organisation makes some partners controlling, and that in turn undermines
+    mutual trust; the eroded trust is the knock-on effect, so it must weigh less than its cause."""
+    inference = model.infer(make_case(observations=["excessive_control"]))
+    assert certainty(inference, "neglect:organisation") > certainty(inference, "neglect:relationship") > 0
