@@ -10,7 +10,7 @@ from kansrijk.engine.record import Firing, Inference
 from kansrijk.group import Gap, Organisation
 from kansrijk.render import labels
 from kansrijk.knowledgebase import KnowledgeBase, Policy
-from kansrijk.phases import Candidate, Focus, Phases, choose_focus, waiting_conditions
+from kansrijk.phases import Candidate, Focus, Phases, choose_focus, waiting_for
 from kansrijk.rulebook import RuleBook
 from kansrijk.text import Language, Strict
 
@@ -37,7 +37,7 @@ class Step(Strict):
     claim: str
     sections: list[str]
     source: str
-    basis: str | None  # publication | reading | calibration  TODO(lead): str once every rule has one
+    basis: str  # publication | reading | calibration
     rule_certainty: float
     certainty: float
     matched: list[MatchedItem]
@@ -431,7 +431,7 @@ class Advisor:
         focus = choose_focus(kb, self.phases, [Candidate(id=c.id, status=c.status, neglect=c.neglect,
                                                          provisional=c.provisional) for c in conditions],
                              skipped, coverage.sufficient, lang)
-        waiting = waiting_conditions(focus, self.phases)
+        waiting = waiting_for(focus, self.phases)
 
         observations = []
         for item in sorted(case.observed()):
@@ -469,9 +469,8 @@ class Advisor:
                 waits=intervention.condition in waiting and not returns, contributions=parts,
                 because=self.because(inference, node, lang), why=steps,
             ))
-        # advice on a condition that comes first ranks before advice on one that waits for it (§3.5)
-        items.sort(key=lambda i: (i["waits"], -i["priority"], order.index(i["condition"]), i["intervention"]))
-        advice = [AdviceItem(rank=n, **item) for n, item in enumerate(items, start=1)]
+        items.sort(key=lambda i: (-i["priority"], order.index(i["condition"]), i["intervention"]))
+        advice = [AdviceItem(rank=n, **item) for n, item in enumerate(in_phase_order(items, waiting), start=1)]
 
         heed = []
         for target, certainty in self.held(inference, "heed"):
@@ -490,6 +489,18 @@ class Advisor:
             methods=self.methods(inference, focus, lang), heed=heed, organisations=group[0],
             divergences=group[1], firings=len(inference.firings),
         )
+
+
+def in_phase_order(items: list[dict], waiting: dict[str, set[str]]) -> list[dict]:
+    """Items in priority order, except that advice on a condition that waits comes after all
+    advice on the conditions it waits for (§3.5)."""
+    pending, out = list(items), []
+    while pending:
+        ready = next(i for i in pending if not (i["waits"] and any(
+            p["condition"] in waiting.get(i["condition"], ()) for p in pending if p is not i)))
+        pending.remove(ready)
+        out.append(ready)
+    return out
 
 
 def _plain(value: object) -> float | int | str | bool:

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.knowledgebase import KnowledgeBase, default_dir
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import read_document, validate
@@ -45,7 +46,23 @@ def load_phases(kb: KnowledgeBase, directory: Path | None = None) -> Phases:
     for index, value in enumerate(phases.exploration.skipped_when):
         if value not in kb.observable_ids():
             kb.require("signal", value, f"{doc.name}: exploration.skipped_when[{index}]")
+    _check_no_cycle(kb)
     return phases
+
+
+def _check_no_cycle(kb: KnowledgeBase) -> None:
+    """The order of work must have a beginning: no condition may (indirectly) follow itself."""
+    follows = {c.id: [f.condition for f in c.follows] for c in kb.conditions}
+
+    def walk(condition: str, path: list[str]) -> None:
+        if condition in path:
+            cycle = path[path.index(condition):] + [condition]
+            raise InputError("conditions.yaml", [Problem("follows", Msg("rule.cycle", nodes=" -> ".join(cycle)))])
+        for predecessor in follows[condition]:
+            walk(predecessor, path + [condition])
+
+    for condition in follows:
+        walk(condition, [])
 
 
 class Candidate(Strict):
@@ -133,8 +150,12 @@ def choose_focus(kb: KnowledgeBase, phases: Phases, conditions: list[Candidate],
     )
 
 
-def waiting_conditions(focus: Focus, phases: Phases) -> set[str]:
-    """Conditions whose advice ranks after their predecessors' advice."""
+def waiting_for(focus: Focus, phases: Phases) -> dict[str, set[str]]:
+    """condition -> the conditions it waits for: advice on those ranks first (§3.5)."""
     if focus.reason == "exploration":
-        return {c for c in focus.candidates if c not in phases.exploration.conditions}
-    return {d.condition for d in focus.deferred}
+        first = set(phases.exploration.conditions)
+        return {c: first for c in focus.candidates if c not in first}
+    out: dict[str, set[str]] = {}
+    for d in focus.deferred:
+        out.setdefault(d.condition, set()).add(d.follows)
+    return out
