@@ -270,3 +270,15 @@ def test_observed_control_points_first_to_the_organisation(model, make_case):
     mutual trust; the eroded trust is the knock-on effect, so it must weigh less than its cause."""
     inference = model.infer(make_case(observations=["excessive_control"]))
     assert certainty(inference, "neglect:organisation") > certainty(inference, "neglect:relationship") > 0
+
+
+def test_a_low_decisiveness_score_is_counted_once(model, make_case):
+    """§3.4, §5.3, Tabel 1: too little decisiveness asks to rebalance support and decisiveness; the score
+    reaches that advice through the lack of decisiveness it shows, not along a second, direct path."""
+    assert concluders(model, "advise:balance_support_and_decisiveness") >= {"ORG-33"}
+    direct = [i.id for i in model.book.instances if i.conclusion.node == "advise:balance_support_and_decisiveness"
+              and any(p.node == "score:organisation.decisiveness" for p in i.premises)]
+    assert not direct
+    inference = model.infer(make_case(scores={"organisation.decisiveness": 2}))
+    assert certainty(inference, "dynamic:lack_of_decisiveness") >= 0.6
+    assert certainty(inference, "advise:balance_support_and_decisiveness") > 0.2
