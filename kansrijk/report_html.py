@@ -1,6 +1,12 @@
 """The advice report as one self-contained HTML page: inline CSS and an inline SVG radar chart,
 no scripts and nothing fetched from the network, ready to print.
 
+The page opens with a summary an adviser takes into a meeting (it prints on at most two A4
+pages): the focus and why, a band per condition with what it rests on, how to go about it, the
+top interventions, the threatening dynamics and what the characteristics ask. The full trace
+follows in an appendix of folded sections (`<details>`), which starts on a new page in print and
+is printed open. `audience="partners"` leaves out the adviser's notes and the raw rule trace.
+
 Everything the page shows is read off a `Report`; the same report gives byte-identical HTML.
 All text from the case and the knowledge base is escaped by Jinja2's autoescaping.
 """
@@ -13,18 +19,23 @@ from functools import cache
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from kansrijk.advice import Report
 from kansrijk.render import environment, labels
 
 TEMPLATE = "report.html.j2"
+AUDIENCES = ("adviser", "partners")
+TOP = 5  # interventions in the summary unless asked otherwise (--top N, --all)
 
 # The radar's geometry, in SVG user units.
-CENTRE_X, CENTRE_Y = 300.0, 205.0
-RADIUS = 140.0
-SCALE = (1, 2, 3, 4, 5)  # the 1..5 answer scale of Table 1; 0 (the centre) marks a missing score
+WIDTH, HEIGHT = 640, 410
+CENTRE_X, CENTRE_Y = 320.0, 205.0
+RADIUS = 135.0
+SCALE = (1, 2, 3, 4, 5)  # the 1..5 answer scale of Table 1
 LABEL_GAP = 22.0
-LABEL_WIDTH = 17  # characters per line of an axis label
+LABEL_WIDTH = 16  # characters per line of an axis label
+LINE = 17.0  # the height of a label's line (its font is 16 units: readable when printed small)
 
 # One style per line, so that lines are told apart in black and white too: dash pattern and marker.
 STYLES = (
@@ -39,16 +50,27 @@ STYLES = (
 
 @cache
 def html_environment() -> Environment:
-    """The templates' environment for HTML: the same loader as the text reports, StrictUndefined,
-    and autoescaping of everything (select_autoescape, defaulting to on)."""
-    return Environment(
+    """The templates' environment for HTML: the same loader and filters (num, section, sections)
+    as the text reports, StrictUndefined, and autoescaping of everything."""
+    env = Environment(
         loader=environment().loader, undefined=StrictUndefined, keep_trailing_newline=True,
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg", "xml"),
                                      default_for_string=True, default=True),
     )
+    for name in ("num", "section", "sections"):
+        env.filters[name] = environment().filters[name]
+    env.filters["fill"] = fill
+    env.filters["extract"] = lambda key, mapping: mapping.get(key, key)  # an id's name: ids|map('extract', names)
+    return env
 
 
-def num(value: float) -> str:
+def fill(label: str, **values: Any) -> Markup:
+    """A label with its {placeholders} filled in, escaped: `t.report.answered|fill(n=3, of=4)`.
+    Values that are already markup (a macro's output) are kept; plain text is escaped."""
+    return escape(label).format(**values)
+
+
+def coord(value: float) -> str:
     """A coordinate with one decimal, never '-0.0'."""
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
@@ -60,7 +82,7 @@ class Point:
     y: float
 
     def __str__(self) -> str:
-        return f"{num(self.x)},{num(self.y)}"
+        return f"{coord(self.x)},{coord(self.y)}"
 
 
 def polar(axis: int, axes: int, value: float) -> Point:
@@ -84,23 +106,28 @@ def marker_path(shape: str, p: Point, size: float = 4.5) -> str:
     """An SVG path for a data point's marker (paths, so that the chart's only polygons are its lines)."""
     x, y, s = p.x, p.y, size
     if shape == "square":
-        return f"M{num(x - s)},{num(y - s)}H{num(x + s)}V{num(y + s)}H{num(x - s)}Z"
+        return f"M{coord(x - s)},{coord(y - s)}H{coord(x + s)}V{coord(y + s)}H{coord(x - s)}Z"
     if shape == "triangle":
         corners = [(x, y - s * 1.2), (x + s * 1.1, y + s * 0.8), (x - s * 1.1, y + s * 0.8)]
-        return "M" + "L".join(f"{num(a)},{num(b)}" for a, b in corners) + "Z"
+        return "M" + "L".join(f"{coord(a)},{coord(b)}" for a, b in corners) + "Z"
     if shape == "diamond":
         corners = [(x, y - s * 1.3), (x + s * 1.3, y), (x, y + s * 1.3), (x - s * 1.3, y)]
-        return "M" + "L".join(f"{num(a)},{num(b)}" for a, b in corners) + "Z"
+        return "M" + "L".join(f"{coord(a)},{coord(b)}" for a, b in corners) + "Z"
     if shape == "cross":
-        return (f"M{num(x - s)},{num(y - s)}L{num(x + s)},{num(y + s)}"
-                f"M{num(x - s)},{num(y + s)}L{num(x + s)},{num(y - s)}")
-    return (f"M{num(x - s)},{num(y)}A{num(s)},{num(s)} 0 1,0 {num(x + s)},{num(y)}"
-            f"A{num(s)},{num(s)} 0 1,0 {num(x - s)},{num(y)}Z")
+        return (f"M{coord(x - s)},{coord(y - s)}L{coord(x + s)},{coord(y + s)}"
+                f"M{coord(x - s)},{coord(y + s)}L{coord(x + s)},{coord(y - s)}")
+    return (f"M{coord(x - s)},{coord(y)}A{coord(s)},{coord(s)} 0 1,0 {coord(x + s)},{coord(y)}"
+            f"A{coord(s)},{coord(s)} 0 1,0 {coord(x - s)},{coord(y)}Z")
 
 
-def radar(report: Report, whole_case: str) -> dict[str, Any]:
+def radar(report: Report, t: dict[str, Any]) -> dict[str, Any]:
     """The radar chart's geometry: five axes (one per condition), rings at 1..5, and one line for
-    the whole case and one per organisation whose scores may be shown."""
+    the whole case and one per organisation whose scores may be shown.
+
+    A condition without a score gets no point: never the centre, which would read as the lowest
+    score. Its axis is dashed and its label says why (unknown, or known from observations only);
+    a line with such a gap is drawn as the segments between neighbouring known axes, unfilled."""
+    words = t["report"]
     conditions = report.conditions
     n = len(conditions)
     axes = []
@@ -112,21 +139,26 @@ def radar(report: Report, whole_case: str) -> dict[str, Any]:
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = wrap(c.name)
+        mark = None
+        if c.score is None:
+            mark = words["radar_unknown"] if c.status == "unknown" else words["radar_no_score"]
+        count = len(lines) + (1 if mark else 0)
         # labels above the chart grow upwards, the others downwards
-        top = label.y - 14 * (len(lines) - 1) if math.sin(angle) < -0.5 else label.y + (4 if abs(cos) >= 0.2 else 12)
+        top = label.y - LINE * (count - 1) if math.sin(angle) < -0.5 else label.y + (4 if abs(cos) >= 0.2 else 14)
         start = polar(i, n, 0)
-        axes.append({"id": c.id, "name": c.name, "x1": num(start.x), "y1": num(start.y), "x2": num(end.x),
-                     "y2": num(end.y), "anchor": anchor,
-                     "x": num(label.x), "lines": [(num(top + 14 * k), line) for k, line in enumerate(lines)]})
+        axes.append({"id": c.id, "name": c.name, "x1": coord(start.x), "y1": coord(start.y), "x2": coord(end.x),
+                     "y2": coord(end.y), "anchor": anchor, "missing": c.score is None, "status": c.status,
+                     "x": coord(label.x), "lines": [(coord(top + LINE * k), line) for k, line in enumerate(lines)],
+                     "mark": mark and (coord(top + LINE * len(lines)), mark)})
     rings = []
     for level in SCALE:
         corners = [polar(i, n, level) for i in range(n)]
         tick = polar(0, n, level)
         rings.append({"level": level, "path": "M" + "L".join(str(p) for p in corners) + "Z",
-                      "x": num(tick.x + 5), "y": num(tick.y + 4)})
+                      "x": coord(tick.x + 5), "y": coord(tick.y + 4)})
 
-    wanted = [(whole_case, None, {c.id: c.score for c in conditions})]
-    for org in getattr(report, "organisations", []) or []:
+    wanted = [(words["whole_case"], None, {c.id: c.score for c in conditions})]
+    for org in report.organisations:
         if org.shown and any(v is not None for v in org.conditions.values()):
             wanted.append((org.label, org.respondents, dict(org.conditions)))
     series = []
@@ -135,27 +167,59 @@ def radar(report: Report, whole_case: str) -> dict[str, Any]:
         if all(v is None for v in values):
             continue  # nothing to draw for the whole case without scores
         style = STYLES[len(series) % len(STYLES)]
-        points = [polar(i, n, 0.0 if v is None else v) for i, v in enumerate(values)]
+        points = [None if v is None else polar(i, n, v) for i, v in enumerate(values)]
+        closed = all(p is not None for p in points)
+        # with a gap: the sides between neighbouring axes that both have a score
+        segments = [] if closed else [
+            f"M{points[i]}L{points[(i + 1) % n]}" for i in range(n)
+            if points[i] is not None and points[(i + 1) % n] is not None
+        ]
         series.append({
             "index": len(series), "label": label, "respondents": respondents, **style,
-            "points": " ".join(str(p) for p in points),
+            "closed": closed, "points": " ".join(str(p) for p in points) if closed else "",
+            "segments": "".join(segments),
             "markers": [{"path": marker_path(style["marker"], p), "value": v, "condition": c.name}
-                        for p, v, c in zip(points, values, conditions) if v is not None],
+                        for p, v, c in zip(points, values, conditions) if p is not None],
             "scores": [(c.name, v) for c, v in zip(conditions, values)],
             "missing": sum(1 for v in values if v is None),
             "sample": marker_path(style["marker"], Point(17, 8), 4.0),
         })
-    return {"width": 600, "height": 410, "axes": axes, "rings": rings, "series": series,
-            "missing": any(s["missing"] for s in series)}
+    return {"width": WIDTH, "height": HEIGHT, "axes": axes, "rings": rings, "series": series,
+            "missing": any(a["missing"] for a in axes) and bool(series)}
 
 
-def render_html(report: Report) -> str:
-    """The HTML page for one report, in the report's language."""
+def long_date(iso: str | None, months: str) -> str | None:
+    """2025-03-12 as the reader writes it: '12 maart 2025', '12 March 2025'."""
+    if iso is None:
+        return None
+    year, month, day = (int(part) for part in iso.split("-"))
+    return f"{day} {months.split()[month - 1]} {year}"
+
+
+@cache
+def _indicator_names(lang: str) -> dict[str, str]:
+    from kansrijk.model import load_model
+
+    return {i.id: i.name(lang) for i in load_model().kb.indicators}
+
+
+def render_html(report: Report, top: int | None = TOP, audience: str = "adviser", detail: bool = False) -> str:
+    """The HTML page for one report, in the report's language.
+
+    top: interventions in the summary (None: all); audience: adviser | partners (partners get
+    no notes and no rule trace); detail: the appendix's folded sections start open."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
     lang = report.language
     t = labels().resolve(lang)
-    names = {c.id: c.name for c in report.conditions}
+    advice = report.advice if top is None else report.advice[:top]
     return html_environment().get_template(TEMPLATE).render(
-        t=t, lang=lang, report=report, names=names, chart=radar(report, t["report"]["whole_case"]),
-        organisations=list(getattr(report, "organisations", []) or []),
-        divergences=list(getattr(report, "divergences", []) or []),
+        t=t, lang=lang, report=report, names={c.id: c.name for c in report.conditions},
+        observed_names={o.id: o.name for o in report.observations} | {d.id: d.name for d in report.dynamics},
+        indicators=_indicator_names(lang), chart=radar(report, t), top=advice,
+        adviser=audience == "adviser", detail=detail,
+        date=long_date(report.date, t["report"]["months"]),
+        # the summary names the threats that are at least possible; the appendix lists every dynamic
+        threats=[d for d in report.dynamics if d.polarity == "negative" and d.likelihood != "doubtful"],
+        uncounted=[o for o in report.observations if not o.counts],
     )

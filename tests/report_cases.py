@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from kansrijk.advice import Report
-
-# Whether kansrijk.advice.Report carries the group assessment (organisations, divergences) yet.
-HAS_GROUP = {"organisations", "divergences"} <= set(Report.model_fields)
-
 HOSTILE = "<script>alert(1)</script> & <img src=x onerror=alert(2)> \"quoted\" 'single'"
 
 INDICATORS = [
@@ -24,16 +19,31 @@ INDICATORS = [
 GROUP = (("Gemeente <b>Noord</b> & Co", 4, 3), ("Zorgverzekeraar", 3, 3), ("Stichting Klein", 1, 1))
 
 
-def group_case(language: str = "nl") -> dict:
-    """A group assessment: three organisations that differ widely, one too small to show."""
+def group_case(language: str = "nl", seen: dict[str, int] | None = None) -> dict:
+    """A group assessment: three organisations that differ widely, one too small to show.
+    seen: observation id -> how many respondents (the first ones) marked it."""
+    respondents = [
+        {"organisation": organisation, "scores": {indicator: score for indicator in INDICATORS}}
+        for organisation, score, people in GROUP
+        for _ in range(people)
+    ]
+    for item, count in (seen or {}).items():
+        for respondent in respondents[:count]:
+            respondent.setdefault("observations", []).append(item)
     return {
         "name": f"Groep {HOSTILE}",
         "language": language,
         "notes": f"Notes with {HOSTILE}\nsecond line",
         "observations": ["permanent_negotiation"],
-        "respondents": [
-            {"organisation": organisation, "scores": {indicator: score for indicator in INDICATORS}}
-            for organisation, score, people in GROUP
-            for _ in range(people)
-        ],
+        "respondents": respondents,
     }
+
+
+EMPTY = {"name": "Nog niets bekend", "language": "nl"}  # no scores, no observations: too little to advise
+
+# ambition and interests answered, organisation and process not at all, relationships by one indicator
+PARTIAL = {
+    "name": "Partial", "language": "en", "date": "2025-03-12",
+    "scores": {"ambition.shared": 2, "ambition.meaningful": 2, "interests.genuine_interest": 4,
+               "interests.value_for_each": 3, "relationship.trust": 2},
+}

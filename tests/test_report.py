@@ -11,12 +11,10 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from kansrijk.cli import main
-from kansrijk.render import environment, labels
-from kansrijk.report_html import html_environment, num, polar, radar, render_html, wrap
+from kansrijk.render import environment, labels, number
+from kansrijk.report_html import coord, html_environment, polar, radar, render_html, wrap
 from tests.conftest import EXAMPLES, HEALTHCARE
-from tests.report_cases import GROUP, HAS_GROUP, HOSTILE, group_case
-
-needs_group = pytest.mark.skipif(not HAS_GROUP, reason="Report has no organisations/divergences yet")
+from tests.report_cases import EMPTY, GROUP, HOSTILE, INDICATORS, PARTIAL, group_case
 
 
 def run(*args: str):
@@ -140,7 +138,17 @@ def test_group_report_is_deterministic(model):
     assert render_html(report_of(model, group_case())) == render_html(report_of(model, group_case()))
 
 
-# --- what the page holds -------------------------------------------------------------------------
+# --- the summary ----------------------------------------------------------------------------------
+
+
+def summary_of(html: str) -> str:
+    """The page up to the appendix: what prints on the first (at most two) pages."""
+    assert html.count('<div id="summary"') == 1 and html.count('<div id="appendix"') == 1
+    return html[html.index('<div id="summary"'):html.index('<div id="appendix"')]
+
+
+def appendix_of(html: str) -> str:
+    return html[html.index('<div id="appendix"'):]
 
 
 def test_page_is_well_formed(healthcare_html, group_html):
@@ -150,70 +158,151 @@ def test_page_is_well_formed(healthcare_html, group_html):
         check_balanced(html)
 
 
-def test_case_name_and_notes(healthcare, healthcare_html):
+def test_summary_comes_before_the_appendix(healthcare, healthcare_html):
+    html = healthcare_html
+    assert html.index('<div id="summary"') < html.index('<div id="appendix"')
+    summary = summary_of(html)
+    for part in ("focus", "conditions", "methods", "advice", "dynamics", "heed"):
+        assert f'<section id="{part}">' in summary, part
+    for part in ("numbers", "all-dynamics", "interventions"):
+        assert f'<section id="{part}">' in appendix_of(html), part
+    # the full trace lives only in the appendix, folded
+    assert "<details" not in summary and "<code>" not in summary
+    assert appendix_of(html).count('<details class="item advice-item"') == len(healthcare.advice)
+
+
+def test_print_css_puts_the_appendix_on_its_own_page_and_prints_details_open(healthcare_html):
+    style = re.search(r"<style>(.*?)</style>", healthcare_html, re.DOTALL).group(1)
+    printed = style[style.index("@media print"):]
+    assert re.search(r"#appendix \{ break-before: page;", printed)
+    assert "details::details-content { content-visibility: visible; display: block; }" in printed
+    assert re.search(r"details\.item \{[^}]*break-inside: avoid", printed)
+    assert "break-before: page" not in printed.replace("#appendix { break-before: page;", "")  # no other forced break
+    assert "size: A4" in printed
+
+
+def test_case_name_date_and_notes(model, healthcare, healthcare_html):
     assert f"<h1>{e(healthcare.case)}</h1>" in healthcare_html
     assert f"<title>{e(healthcare.case)} — " in healthcare_html
-    assert e(healthcare.notes) in healthcare_html
+    assert e(healthcare.notes) in summary_of(healthcare_html)
+    dated = render_html(report_of(model, PARTIAL))
+    assert "<p class=\"meta\">Assessment of 12 March 2025</p>" in dated
+    nl = render_html(report_of(model, PARTIAL, "nl"))
+    assert "Meting van 12 maart 2025" in nl
+    assert "Meting van" not in healthcare_html  # no date, no date line
 
 
-def test_every_condition_with_its_status(healthcare, healthcare_html):
-    t = labels().resolve(healthcare.language)
+def test_every_condition_with_its_band_and_basis(healthcare, healthcare_html):
+    r = labels().resolve(healthcare.language)["report"]
     table = section(healthcare_html, "conditions")
     for c in healthcare.conditions:
         row = re.search(rf'<tr id="condition-{c.id}">(.*?)</tr>', table).group(1)
         assert e(c.name) in row
-        assert f'<span class="status status-{c.status}">{e(t["status"][c.status])}</span>' in row
-        assert f"{c.answered}/4" in row
-    assert {c.status for c in healthcare.conditions} >= {"weak", "attention"}
+        assert f'<span class="band band-{c.band}">{e(r["band"][c.band])}</span>' in row
+        assert e(r["answered"].format(n=c.answered, of=c.indicators)) in row
+    assert {c.band for c in healthcare.conditions} >= {"concern", "discuss"}
 
 
-def test_the_focus(healthcare, healthcare_html):
-    t = labels().resolve(healthcare.language)
+def test_provisional_condition_says_what_to_ask_next(model):
+    report = report_of(model, PARTIAL)
+    html = render_html(report)
+    r = labels().resolve("en")["report"]
+    relationship = next(c for c in report.conditions if c.id == "relationship")
+    assert relationship.provisional and relationship.missing
+    row = re.search(r'<tr id="condition-relationship">(.*?)</tr>', section(html, "conditions")).group(1)
+    assert f'<span class="provisional">{r["provisional"]}</span>' in row
+    assert r["ask_next"] in row
+    for indicator in relationship.missing:
+        assert e(model.kb.by_id["indicator"][indicator].name("en")) in row
+
+
+def test_the_focus_and_why_for_this_case(healthcare, healthcare_html):
+    r = labels().resolve(healthcare.language)["report"]
     names = {c.id: c.name for c in healthcare.conditions}
     focus = section(healthcare_html, "focus")
     assert healthcare.focus is not None
-    assert f"{e(t['focus_start'])}: {e(names[healthcare.focus])}" in focus
+    assert f"{e(r['focus_start'])}: {e(names[healthcare.focus])}" in focus
+    reason = re.search(r'<p class="reason">(.*?)</p>', focus, re.DOTALL).group(1)
+    assert healthcare.focus_detail.reason == "exploration"
+    for item in healthcare.focus_detail.exploration:  # it names what in this case made the choice
+        assert e(next(o.name for o in healthcare.observations if o.id == item)) in reason
+    assert reason.endswith("(§3.5, §3.2, §4.2)")
 
 
-def test_no_focus_and_no_advice_for_a_healthy_case(model):
-    healthy = next(p for p in EXAMPLES if "gezond" in p.name)
-    report = model.advise(_load(model, healthy))
-    t = labels().resolve(report.language)
-    html = render_html(report)
-    assert report.focus is None and not report.advice
-    assert e(t["focus_none"]) in section(html, "focus")
-    assert e(t["advice_none"]) in section(html, "advice")
-    assert "<details>" not in html
+def test_focus_reason_for_phase_order(model):
+    # organisation is weaker, but it follows ambition, which needs attention (§3.4, §3.5)
+    scores = {i: 3 for i in INDICATORS if i.startswith("ambition.")} | {i: 1 for i in INDICATORS if i.startswith("organisation.")}
+    report = report_of(model, {"name": "order", "language": "en", "scores": scores})
+    assert report.focus_detail.reason == "phase_order", report.focus_detail
+    reason = re.search(r'<p class="reason">(.*?)</p>', section(render_html(report), "focus"), re.DOTALL).group(1)
+    names = {c.id: c.name for c in report.conditions}
+    assert reason.startswith(f"{e(names[report.focus_detail.instead_of])} is in a worse state, but waits for "
+                             f"{e(names[report.focus])}")
 
 
-def test_every_advice_item_with_its_explanation_folded(healthcare, healthcare_html):
-    t = labels().resolve(healthcare.language)
+def test_top_interventions_with_two_questions_and_a_because(healthcare, healthcare_html):
+    r = labels().resolve(healthcare.language)["report"]
     advice = section(healthcare_html, "advice")
-    items = re.findall(r'<article class="advice-item" id="advice-(\d+)">(.*?)</article>', advice, re.DOTALL)
-    assert [int(rank) for rank, _ in items] == [a.rank for a in healthcare.advice]
-    assert len(healthcare.advice) >= 3
-    for a, (_, html) in zip(healthcare.advice, items):
-        assert e(a.name) in html and e(a.description) in html
-        for question in a.questions:
-            assert f"<li>{e(question)}</li>" in html
-        for part in a.contributions:
-            assert f'<tr><td class="num">{part.value}</td><td>{e(part.label)}</td></tr>' in html
-        assert f'<tr class="total"><td class="num">{a.priority}</td>' in html
-        assert html.count("<details>") == 1 and html.count("</details>") == 1
-        folded = html[html.index("<details>"):]
-        assert f"<summary>{e(t['report']['why'])} ({len(a.why)})</summary>" in folded
-        for step in a.why:
-            assert e(step.claim) in folded
-            assert f"<code>{e(step.rule)}" in folded
-        assert len(re.findall(r"<li><p><code>", folded)) == len(a.why)
+    items = re.findall(r'<li><strong><a href="#advice-(\d+)">(.*?)</a></strong>(.*?)</li>\n(?=<li><strong>|</ol>)',
+                       advice, re.DOTALL)
+    assert len(healthcare.advice) > 5
+    assert [int(rank) for rank, _, _ in items] == [1, 2, 3, 4, 5]
+    for a, (_, name, rest) in zip(healthcare.advice, items):
+        assert name == e(a.name)
+        assert e(r["likelihood"][a.likelihood]) in rest
+        assert re.findall(r"<li>(.*?)</li>", rest) == [e(q) for q in a.questions[:2]]
+        if a.because:
+            assert f'<p class="because"><span class="label">{e(r["because"])}:</span>' in rest
+    assert e(r["more"].format(n=len(healthcare.advice) - 5)) in advice
+    assert str(healthcare.advice[0].certainty) not in advice  # certainties are words in the summary
 
 
-def test_the_dynamics(healthcare, healthcare_html):
+def test_top_and_all(healthcare):
+    three = section(render_html(healthcare, top=3), "advice")
+    assert three.count('<li><strong><a href="#advice-') == 3
+    every = section(render_html(healthcare, top=None), "advice")
+    assert every.count('<li><strong><a href="#advice-') == len(healthcare.advice)
+    r = labels().resolve(healthcare.language)["report"]
+    assert e(r["more"].split("{n}")[-1]) not in every
+    assert run("report", str(HEALTHCARE), "--top", "3").output == render_html(healthcare, top=3)
+    assert run("report", str(HEALTHCARE), "--all").output == render_html(healthcare, top=None)
+    assert run("report", str(HEALTHCARE), "--all", "--top", "3").exit_code == 2
+
+
+def test_ways_of_working_apart_from_interventions(healthcare, healthcare_html):
+    methods = section(healthcare_html, "methods")
+    assert healthcare.methods
+    for m in healthcare.methods:
+        assert f"<strong>{e(m.name)}</strong>" in methods
+        assert f'<a href="#advice-' not in methods
+        assert e(m.name) not in section(healthcare_html, "advice")
+
+
+def test_threatening_dynamics_in_words(healthcare, healthcare_html):
+    r = labels().resolve(healthcare.language)["report"]
     dynamics = section(healthcare_html, "dynamics")
-    assert healthcare.dynamics
-    for d in healthcare.dynamics:
-        assert f'<li class="dyn-{d.polarity}">' in dynamics
+    threats = [d for d in healthcare.dynamics if d.polarity == "negative" and d.likelihood != "doubtful"]
+    assert threats
+    for d in threats:
         assert f"<strong>{e(d.name)}</strong>" in dynamics
+        line = dynamics[dynamics.index(f"<strong>{e(d.name)}</strong>"):].split("</li>")[0]
+        assert e(r["likelihood"][d.likelihood]) in line
+        assert e(r["seen"]["adviser"] if d.observed else r["seen"]["inferred"]) in line
+    assert not re.search(r"\d[.,]\d", dynamics)  # no certainties as numbers
+
+
+def test_observed_by_some_respondents_and_observations_that_did_not_count(model):
+    # 4 of 7 respondents saw defensive behaviour; 1 of 7 saw enemy images, too few to count
+    report = report_of(model, group_case("en", seen={"defensive_behaviour": 4, "enemy_images": 1}))
+    r = labels().resolve("en")["report"]
+    html = render_html(report)
+    seen = {o.id: o for o in report.observations}
+    assert seen["defensive_behaviour"].counts and not seen["enemy_images"].counts
+    dynamics = section(html, "dynamics")
+    assert r["seen"]["count"].format(by=4, of=7) in dynamics
+    uncounted = re.search(r'<ul class="plain uncounted">(.*?)</ul>', dynamics, re.DOTALL).group(1)
+    assert e(seen["enemy_images"].name) in uncounted and r["seen"]["count"].format(by=1, of=7) in uncounted
+    assert e(seen["defensive_behaviour"].name) not in uncounted
 
 
 def test_what_the_characteristics_ask(healthcare, healthcare_html):
@@ -221,6 +310,126 @@ def test_what_the_characteristics_ask(healthcare, healthcare_html):
     assert healthcare.heed
     for h in healthcare.heed:
         assert e(h.name) in heed and e(h.asks) in heed
+
+
+def test_no_focus_and_no_advice_for_a_healthy_case(model):
+    healthy = next(p for p in EXAMPLES if "gezond" in p.name)
+    report = model.advise(_load(model, healthy))
+    r = labels().resolve(report.language)["report"]
+    html = render_html(report)
+    assert report.focus is None and not report.advice and report.coverage.sufficient
+    assert e(r["reason"]["none"]) in section(html, "focus")
+    assert e(r["advice_none"]) in section(html, "advice")
+    assert 'id="too-little"' not in html and "advice-item" not in html
+
+
+def test_empty_case_gets_too_little_information(model):
+    report = report_of(model, EMPTY)
+    assert not report.coverage.sufficient
+    r = labels().resolve("nl")["report"]
+    html = render_html(report)
+    summary = summary_of(html)
+    part = section(html, "too-little")
+    assert e(r["too_little"]) in part
+    assert e(r["too_little_text"].format(min=report.coverage.min_answered)) in part
+    # never what a healthy collaboration gets
+    assert e(r["reason"]["none"]) not in html and e(r["advice_none"]) not in html
+    assert 'id="advice"' not in html and 'id="focus"' not in html
+    assert e(labels().resolve("nl")["advice_none"]) not in html
+    assert summary.count('<span class="band band-unknown">') == 5
+    advise = CliRunner().invoke(main, ["advise", "-", "--format", "html"], input=yaml.safe_dump(EMPTY))
+    assert advise.exit_code == 0, advise.output
+    assert 'id="too-little"' in advise.output
+
+
+# --- the appendix: the full trace --------------------------------------------------------------
+
+
+def test_every_advice_item_with_its_trace_folded(healthcare, healthcare_html):
+    r = labels().resolve(healthcare.language)["report"]
+    part = section(healthcare_html, "interventions")
+    items = re.findall(r'<details class="item advice-item" id="advice-(\d+)">(.*?)</details>', part, re.DOTALL)
+    assert [int(rank) for rank, _ in items] == [a.rank for a in healthcare.advice]
+    for a, (_, html) in zip(healthcare.advice, items):
+        assert html.startswith(f'\n<summary><span class="rank">{a.rank}.</span> {e(a.name)}')
+        assert e(a.description) in html
+        for question in a.questions:
+            assert f"<li>{e(question)}</li>" in html
+        for p in a.contributions:
+            assert f'<tr><td class="num">{number(p.value, 1, "nl")}</td><td>{e(p.label)}</td></tr>' in html
+        assert len(re.findall(r"<li><p><code>", html)) == len(a.why)
+        decisive = [s for s in a.why if s.decisive]
+        against = [s for s in a.why if s.against]
+        lists = re.findall(r'<ol class="steps steps-(\w+)">(.*?)</ol>', html, re.DOTALL)
+        assert [kind for kind, _ in lists][0] == "decisive"  # the decisive chain first
+        by_kind = dict(lists)
+        assert len(re.findall("<li>", by_kind["decisive"])) == len(decisive)
+        assert len(re.findall("<li>", by_kind.get("against", ""))) == len(against)
+        for s in a.why:
+            assert f"<code>{e(s.rule)}" in html
+            assert f'<span class="basis basis-{s.basis}">{e(r["basis"][s.basis])}</span>' in html
+
+
+def test_evidence_against_is_shown_apart(model):
+    reports = [model.advise(_load(model, p)) for p in EXAMPLES]
+    item = next((a for rep in reports for a in rep.advice if any(s.against for s in a.why)), None)
+    if item is None:
+        pytest.skip("no example has evidence against an advice item")
+    rep = next(rep for rep in reports if item in rep.advice)
+    html = render_html(rep)
+    block = re.search(rf'<details class="item advice-item" id="advice-{item.rank}">(.*?)</details>', html,
+                      re.DOTALL).group(1)
+    against = re.search(r'<ol class="steps steps-against">(.*?)</ol>', block, re.DOTALL).group(1)
+    for s in item.why:
+        assert (f"<code>{e(s.rule)}" in against) == s.against or s.decisive
+
+
+def test_detail_opens_the_folded_parts(healthcare):
+    assert "<details class=\"item advice-item\" id=\"advice-1\" open>" in render_html(healthcare, detail=True)
+    assert " open>" not in render_html(healthcare)
+
+
+def test_partners_get_no_notes_and_no_rule_trace(model, healthcare):
+    html = render_html(healthcare, audience="partners")
+    assert healthcare.notes and e(healthcare.notes) not in html
+    assert "<code>" not in html and "steps" not in html.split("</style>")[1]
+    rules = {s.rule for a in healthcare.advice for s in a.why} | {s.rule for m in healthcare.methods for s in m.why}
+    rules |= {s.rule for h in healthcare.heed for s in h.why}
+    assert rules
+    for rule in rules:
+        assert rule not in html, rule
+    # the advice itself is all there
+    for a in healthcare.advice:
+        assert e(a.name) in html and e(a.description) in html
+    cli = run("report", str(HEALTHCARE), "--audience", "partners")
+    assert cli.exit_code == 0 and cli.output == html
+    advise = run("advise", str(HEALTHCARE), "--format", "html", "--audience", "partners")
+    assert advise.exit_code == 0 and advise.output == html
+    assert run("report", str(HEALTHCARE), "--audience", "partners", "--detail").exit_code == 2
+
+
+def test_dutch_uses_decimal_commas_and_english_points(model, healthcare, healthcare_html):
+    assert healthcare.language == "nl"
+    numbers = section(healthcare_html, "numbers")
+    for c in healthcare.conditions:
+        if c.score is not None:
+            assert f'<td class="num">{c.score:.2f}'.replace(".", ",") in numbers
+    assert not re.search(r'<td class="num">\d+\.\d', healthcare_html)
+    en = render_html(model.advise(_load(model, HEALTHCARE), "en"))
+    assert not re.search(r'<td class="num">\d+,\d', en)
+    assert re.search(r'<td class="num">\d\.\d\d</td>', en)
+    assert "Tabel 1" not in en and "Figuur" not in en
+
+
+def test_the_dynamics_in_numbers(healthcare, healthcare_html):
+    dynamics = section(healthcare_html, "all-dynamics")
+    for d in healthcare.dynamics:
+        assert f'<li class="dyn-{d.polarity}">' in dynamics
+        assert f"<strong>{e(d.name)}</strong>" in dynamics
+        assert number(d.certainty, 2, "nl") in dynamics
+
+
+# --- the radar chart -------------------------------------------------------------------------------
 
 
 def test_radar_chart_for_a_case_without_respondents(healthcare, healthcare_html):
@@ -236,7 +445,7 @@ def test_radar_chart_for_a_case_without_respondents(healthcare, healthcare_html)
 
 
 def test_radar_points_lie_on_the_scale(healthcare):
-    chart = radar(healthcare, "whole")
+    chart = radar(healthcare, labels().resolve("nl"))
     (series,) = chart["series"]
     for i, (c, point) in enumerate(zip(healthcare.conditions, series["points"].split())):
         x, y = map(float, point.split(","))
@@ -247,18 +456,39 @@ def test_radar_points_lie_on_the_scale(healthcare):
     assert top.x == centre.x and top.y < centre.y  # the first axis points up
 
 
-def test_radar_with_missing_scores_and_without_scores(model):
+def test_unknown_condition_gets_no_radar_point(model):
+    """An unknown condition is not drawn as the lowest score: no point (least of all the centre),
+    no side of the line through it, and its axis is dashed and labelled unknown."""
+    report = report_of(model, PARTIAL)
+    r = labels().resolve("en")["report"]
+    unknown = [i for i, c in enumerate(report.conditions) if c.status == "unknown"]
+    assert len(unknown) == 2
+    chart = radar(report, labels().resolve("en"))
+    (series,) = chart["series"]
+    assert not series["closed"] and len(series["markers"]) == 3
+    centre = str(polar(0, 5, 0))
+    drawn = series["segments"] + "".join(m["path"] for m in series["markers"])
+    assert centre not in drawn
+    for i in unknown:  # neither the point at the centre nor a point anywhere on the unknown axis
+        for value in (0, 1, 2, 3, 4, 5):
+            assert str(polar(i, 5, value)) not in series["segments"]
+    svg = radar_svg(render_html(report))
+    assert "<polygon" not in svg  # an open line, not a shape closed through the centre
+    assert svg.count('<path class="point"') == 3
+    for i in unknown:
+        c = report.conditions[i]
+        assert f'<line class="axis axis-missing" data-condition="{c.id}"' in svg
+    assert svg.count(f'<tspan class="axis-mark"') == 2 and e(r["radar_unknown"]) in svg
+    assert e(r["radar_missing"]) in render_html(report)
+
+
+def test_radar_without_scores(model):
     t = labels().resolve("nl")
-    partial = render_html(report_of(model, {"name": "partial", "scores": {"ambition.shared": 2}}))
-    svg = radar_svg(partial)
-    assert svg.count("<polygon") == 1 and svg.count("<title>") == 1  # one point, with its value as a tooltip
-    assert e(t["report"]["radar_missing"]) in partial
     empty = render_html(report_of(model, {"name": "empty", "observations": ["permanent_negotiation"]}))
     assert '<svg class="radar"' not in empty
     assert e(t["report"]["radar_empty"]) in empty
 
 
-@needs_group
 def test_radar_has_a_line_per_shown_organisation(group, group_html):
     shown = [o for o in group.organisations if o.shown]
     hidden = [o for o in group.organisations if not o.shown]
@@ -274,34 +504,32 @@ def test_radar_has_a_line_per_shown_organisation(group, group_html):
     assert e(hidden[0].label) not in svg
 
 
-@needs_group
 def test_scores_per_organisation_hide_small_organisations(group, group_html):
-    t = labels().resolve(group.language)
+    r = labels().resolve(group.language)["report"]
     table = re.search(r'<table class="organisations">(.*?)</table>', group_html, re.DOTALL).group(1)
     for o in group.organisations:
         if o.shown:
             assert f'<th class="num">{e(o.label)}</th>' in table
             for value in o.conditions.values():
-                assert f"{value:.2f}" in table
+                assert number(value, 2, "nl") in table
         else:
             assert e(o.label) not in table
-            assert f"{e(o.label)}: {e(t['report']['hidden'])}" in group_html
+            assert f"{e(o.label)}: {e(r['hidden'])}" in group_html
 
 
-@needs_group
 def test_divergences_with_their_threshold(group, group_html):
-    t = labels().resolve(group.language)
+    r = labels().resolve(group.language)["report"]
     part = section(group_html, "divergences")
     assert group.divergences
     rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.DOTALL)
     assert len(rows) == len(group.divergences)
     for d, row in zip(group.divergences, rows):
         assert e(d.name) in row
-        gap = f"{d.gap:.2f}" if d.gap is not None else f"≥ {d.threshold:.2f}"
-        assert f'<td class="num">{gap}</td><td class="num">{d.threshold:.2f}</td>' in row
+        gap = number(d.gap, 2, "nl") if d.gap is not None else f"≥ {number(d.threshold, 2, 'nl')}"
+        assert f'<td class="num">{gap}</td><td class="num">{number(d.threshold, 2, "nl")}</td>' in row
         for who in (d.high, d.low):
-            assert e(who if who is not None else t["report"]["unnamed"]) in row
-    assert f"<th class=\"num\">{e(t['report']['threshold'])}</th>" in part
+            assert e(who if who is not None else r["unnamed"]) in row
+    assert f"<th class=\"num\">{e(r['threshold'])}</th>" in part
     assert "Stichting Klein" not in part
     # the small organisation is the lowest everywhere: no divergence may give a gap or a name
     assert all(d.gap is None and d.high is None and d.low is None for d in group.divergences)
@@ -328,7 +556,6 @@ def test_user_text_is_escaped(model):
     check_balanced(html)
 
 
-@needs_group
 def test_organisation_names_are_escaped(group_html):
     assert "<b>" not in group_html and "<script" not in group_html.lower()
     assert e(GROUP[0][0]) in group_html
@@ -369,7 +596,7 @@ def test_both_languages(healthcare_html, model):
     nl_t, en_t = labels().resolve("nl")["report"], labels().resolve("en")["report"]
     assert healthcare_html.startswith('<!DOCTYPE html>\n<html lang="nl">')
     assert en.startswith('<!DOCTYPE html>\n<html lang="en">')
-    for key in ("title", "radar", "statuses", "why", "legend", "whole_case"):
+    for key in ("title", "focus", "conditions", "appendix", "legend", "whole_case"):
         assert e(nl_t[key]) in healthcare_html, key
         assert e(en_t[key]) in en, key
     assert "Point of application" in en and "Aangrijpingspunt" in healthcare_html
@@ -407,7 +634,7 @@ def test_html_environment_escapes_and_the_text_one_does_not():
 
 
 def test_helpers():
-    assert num(-0.00001) == "0.0" and num(12.345) == "12.3"
+    assert coord(-0.00001) == "0.0" and coord(12.345) == "12.3"
     assert wrap("Aandacht voor persoonlijke relaties", 17) == ["Aandacht voor", "persoonlijke", "relaties"]
     assert wrap("") == [""]
 

@@ -1,6 +1,7 @@
 """kansrijk report in a real browser: headless Chromium loads the page with no console errors and
-no network requests, draws the radar chart, expands the explanations when printing, breaks pages
-between advice items, and takes a screenshot.
+no network requests, draws the radar chart (with no point for an unknown condition), expands the
+explanations when printing, prints the summary on at most two A4 pages for every example and the
+whole report without a blank page, and takes a screenshot.
 
 Chromium is driven over the DevTools protocol on a pipe (--remote-debugging-pipe), with the
 standard library only. The tests are skipped only when Chromium is not installed
@@ -19,6 +20,7 @@ import select
 import shutil
 import subprocess
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -26,8 +28,8 @@ import yaml
 from click.testing import CliRunner
 
 from kansrijk.cli import main
-from tests.conftest import HEALTHCARE
-from tests.report_cases import GROUP, HAS_GROUP, group_case
+from tests.conftest import EXAMPLES, HEALTHCARE
+from tests.report_cases import EMPTY, GROUP, PARTIAL, group_case
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (Debian: apt-get install chromium)")
@@ -135,8 +137,8 @@ class Page:
 
     def __init__(self, browser: Browser, url: str, width: int = 1100, height: int = 1400):
         self.browser = browser
-        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        self.session = browser.send("Target.attachToTarget", {"targetId": self.target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
         self.send("Emulation.setDeviceMetricsOverride",
@@ -148,6 +150,9 @@ class Page:
 
     def send(self, method: str, params: dict | None = None) -> dict:
         return self.browser.send(method, params, self.session)
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
 
     def evaluate(self, expression: str, wait: bool = False):
         result = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": wait})
@@ -196,6 +201,29 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
 
 
+def blank_pages(pdf: bytes) -> list[int]:
+    """The pages (1-based, in the order their objects appear) on which nothing is written: no
+    text-showing operator (Tj, TJ) in their content streams. Chromium paints every page's white
+    background, so "no drawing at all" would never hold; every page of the report that is not
+    blank has text on it."""
+    objects = {int(m.group(1)): m.group(2) for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.DOTALL)}
+    assert b"/ObjStm" not in pdf, "object streams: this small reader cannot see the pages"
+
+    def content(number: int) -> bytes:
+        body = objects[number]
+        data = re.search(rb"stream\r?\n(.*)endstream", body, re.DOTALL).group(1)
+        return zlib.decompressobj().decompress(data) if b"/FlateDecode" in body else data
+
+    blank = []
+    pages = [body for body in objects.values() if re.search(rb"/Type\s*/Page(?![a-zA-Z])", body)]
+    for index, body in enumerate(pages, start=1):
+        refs = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body)
+        streams = [int(n) for n in re.findall(rb"(\d+) 0 R", refs.group(1))] if refs else []
+        if not any(re.search(rb"\bT[jJ]\b", content(n)) for n in streams):
+            blank.append(index)
+    return blank
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     directory = tmp_path_factory.mktemp("chromium")
@@ -217,17 +245,19 @@ def write_report(directory: Path, case: Path, name: str, *extra: str) -> Path:
 @pytest.fixture(scope="module")
 def pages(browser, tmp_path_factory):
     directory = tmp_path_factory.mktemp("reports")
-    group = directory / "group.yaml"
-    group.write_text(yaml.safe_dump(group_case(language="en"), allow_unicode=True), encoding="utf-8")
+    cases = {}
+    for key, data in (("group", group_case(language="en")), ("partial", PARTIAL), ("empty", EMPTY)):
+        cases[key] = directory / f"{key}.yaml"
+        cases[key].write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     files = {
         "healthcare": write_report(directory, HEALTHCARE, "healthcare.html"),
         "healthcare_en": write_report(directory, HEALTHCARE, "healthcare.en.html", "--lang", "en"),
-        "group": write_report(directory, group, "group.html"),
+        **{key: write_report(directory, path, f"{key}.html") for key, path in cases.items()},
     }
     return {key: (path, Page(browser, path.as_uri())) for key, path in files.items()}
 
 
-@pytest.mark.parametrize("key", ["healthcare", "healthcare_en", "group"])
+@pytest.mark.parametrize("key", ["healthcare", "healthcare_en", "group", "partial", "empty"])
 def test_loads_without_console_errors_or_network_requests(pages, key):
     path, page = pages[key]
     assert page.problems() == []
@@ -246,9 +276,7 @@ def test_the_checks_catch_errors_and_requests(browser, tmp_path):
     assert "https://example.invalid/x.png" in page.requests()
 
 
-@pytest.mark.parametrize("key, lines", [
-    ("healthcare", 1), ("healthcare_en", 1), ("group", 3 if HAS_GROUP else 1),  # group: whole case + 2 shown
-])
+@pytest.mark.parametrize("key, lines", [("healthcare", 1), ("healthcare_en", 1), ("group", 3)])  # group: whole case + 2 shown
 def test_the_radar_chart_is_drawn(pages, key, lines):
     _, page = pages[key]
     box = page.evaluate("(() => { const r = document.querySelector('svg.radar').getBoundingClientRect();"
@@ -257,13 +285,35 @@ def test_the_radar_chart_is_drawn(pages, key, lines):
     assert page.evaluate("document.querySelectorAll('svg.radar line.axis').length") == 5
     sizes = page.evaluate("[...document.querySelectorAll('svg.radar polygon')].map(p => p.getBBox().width)")
     assert len(sizes) == lines and all(w > 10 for w in sizes)
-    # every axis label is inside the chart's box: nothing is cut off
-    inside = page.evaluate("""(() => { const s = document.querySelector('svg.radar').getBoundingClientRect();
+    assert labels_inside(page)
+
+
+def labels_inside(page: Page) -> bool:
+    """Every axis label is inside the chart's box: nothing is cut off."""
+    return page.evaluate("""(() => { const s = document.querySelector('svg.radar').getBoundingClientRect();
         return [...document.querySelectorAll('svg.radar .axis-label')].every(t => {
             const r = t.getBoundingClientRect();
             return r.left >= s.left - 1 && r.right <= s.right + 1
                 && r.top >= s.top - 1 && r.bottom <= s.bottom + 1; }); })()""")
-    assert inside
+
+
+def test_an_unknown_condition_is_not_drawn_at_the_centre(pages):
+    """PARTIAL leaves organisation and process unanswered: three points on screen, none of them at
+    the centre or on the two unknown axes, whose labels say they are unknown."""
+    _, page = pages["partial"]
+    centre = page.evaluate("""(() => { const s = document.querySelector('svg.radar');
+        const p = s.createSVGPoint(); const a = s.querySelector('line.axis');
+        return [Number(a.getAttribute('x1')), Number(a.getAttribute('y1'))]; })()""")
+    points = page.evaluate("[...document.querySelectorAll('svg.radar path.point')].map(p => {"
+                           " const b = p.getBBox(); return [b.x + b.width / 2, b.y + b.height / 2]; })")
+    assert len(points) == 3
+    assert all(abs(x - centre[0]) + abs(y - centre[1]) > 20 for x, y in points)
+    missing = page.evaluate("[...document.querySelectorAll('svg.radar line.axis-missing')].map(a => a.dataset.condition)")
+    assert missing == ["organisation", "process"]
+    assert page.evaluate("document.querySelectorAll('svg.radar .axis-mark').length") == 2
+    assert page.evaluate("document.querySelectorAll('svg.radar polygon').length") == 0
+    assert page.evaluate("document.querySelector('svg.radar path.line').getTotalLength()") > 50
+    assert labels_inside(page)
 
 
 @pytest.mark.parametrize("key", ["healthcare", "group"])
@@ -284,32 +334,84 @@ def test_escaped_text_is_shown_as_text(pages):
     assert GROUP[0][0] in page.evaluate("document.querySelector('ul.legend').textContent")
 
 
-def test_explanations_fold_on_screen_and_unfold_in_print(pages):
+def test_the_trace_folds_on_screen_and_unfolds_in_print(pages):
     _, page = pages["healthcare"]
-    count = page.evaluate("document.querySelectorAll('.advice-item details').length")
-    assert count == page.evaluate("document.querySelectorAll('.advice-item').length") > 0
-    visible = "[...document.querySelectorAll('.advice-item details ol')].map(e => e.checkVisibility())"
-    assert page.evaluate(visible) == [False] * count
+    count = page.evaluate("document.querySelectorAll('details.item').length")
+    assert count > page.evaluate("document.querySelectorAll('details.advice-item').length") > 0
+    visible = "[...document.querySelectorAll('details.item > :not(summary)')].map(e => e.checkVisibility())"
+    shown = page.evaluate(visible)
+    assert shown and not any(shown)
     page.send("Emulation.setEmulatedMedia", {"media": "print"})
     try:
-        assert page.evaluate(visible) == [True] * count
+        assert all(page.evaluate(visible))
+        breaks = page.evaluate("[...document.querySelectorAll('#summary, #appendix, details.item')].map(e =>"
+                               " [getComputedStyle(e).breakBefore, getComputedStyle(e).breakInside])")
+        assert breaks[0] == ["auto", "auto"] and breaks[1] == ["page", "auto"]  # the appendix on a new page
+        assert all(b == ["auto", "avoid"] for b in breaks[2:])  # an item is never split over two pages
     finally:
         page.send("Emulation.setEmulatedMedia", {"media": ""})
 
 
-def test_print_breaks_pages_between_advice_items(pages):
-    _, page = pages["healthcare"]
-    items = page.evaluate("document.querySelectorAll('.advice-item').length")
-    breaks = "[...document.querySelectorAll('.advice-item')].map(e => getComputedStyle(e).breakBefore)"
-    assert "page" not in page.evaluate(breaks)
-    page.send("Emulation.setEmulatedMedia", {"media": "print"})
-    try:
-        assert page.evaluate(breaks) == ["auto"] + ["page"] * (items - 1)
-    finally:
-        page.send("Emulation.setEmulatedMedia", {"media": ""})
-    pdf = page.pdf()
-    assert pdf.startswith(b"%PDF")
-    assert pdf_pages(pdf) >= items + 1  # the overview, then one page (at least) per advice item
+def print_summary(page: Page) -> bytes:
+    """The summary as Chromium prints it: the report with its appendix taken out of the page.
+
+    The appendix starts on a new page (`break-before: page`, checked above) and nothing in the
+    summary depends on it, so the pages the summary fills are the same with or without the
+    appendix; removing it and printing counts them exactly, without searching a PDF for where a
+    heading landed. The page is left without its appendix: print the whole report first."""
+    page.evaluate("document.getElementById('appendix').remove()")
+    return page.pdf()
+
+
+@pytest.fixture(scope="module")
+def printed(browser, tmp_path_factory):
+    """Every example, the group, partial and empty cases, in their own language and in English:
+    (pages of the summary, pages of the whole report, blank pages of the whole report)."""
+    directory = tmp_path_factory.mktemp("printed")
+    cases = {path.stem: path for path in EXAMPLES}
+    for key, data in (("group", group_case()), ("partial", PARTIAL), ("empty", EMPTY)):
+        cases[key] = directory / f"{key}.yaml"
+        cases[key].write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    found = {}
+    for key, path in cases.items():
+        for lang in ("nl", "en"):
+            out = write_report(directory, path, f"{key}.{lang}.html", "--lang", lang)
+            page = Page(browser, out.as_uri(), width=794, height=1123)  # A4's width at 96 dpi
+            whole = page.pdf()
+            found[f"{key}.{lang}"] = (pdf_pages(print_summary(page)), pdf_pages(whole), blank_pages(whole))
+            page.close()
+    return found
+
+
+def test_the_summary_prints_on_at_most_two_a4_pages(printed):
+    summary = {key: pages for key, (pages, _, _) in printed.items()}
+    assert all(1 <= pages <= 2 for pages in summary.values()), summary
+    report = os.environ.get("KANSRIJK_PAGE_COUNTS")  # a file to write the counts to, e.g. for a review
+    if report:
+        Path(report).write_text(json.dumps({k: v[:2] for k, v in printed.items()}, indent=1), encoding="utf-8")
+
+
+def test_the_whole_report_has_no_blank_pages(printed):
+    blank = {key: b for key, (_, _, b) in printed.items() if b}
+    assert blank == {}
+    # and the appendix does follow the summary on pages of its own
+    assert all(whole > summary for summary, whole, _ in printed.values())
+
+
+def test_blank_pages_are_noticed(browser, tmp_path):
+    """The blank-page check sees a forced break that leaves a page empty."""
+    page_file = tmp_path / "blank.html"
+    page_file.write_text("<!DOCTYPE html><html><body><p>one</p><div style='break-before: page'></div>"
+                         "<p style='break-before: page'>three</p></body></html>", encoding="utf-8")
+    pdf = Page(browser, page_file.as_uri()).pdf()
+    assert pdf_pages(pdf) == 3 and blank_pages(pdf) == [2]
+
+
+def test_partners_page_has_no_notes_and_no_rules(browser, tmp_path):
+    out = write_report(tmp_path, HEALTHCARE, "partners.html", "--audience", "partners")
+    page = Page(browser, out.as_uri())
+    assert page.evaluate("document.querySelectorAll('p.notes, code, ol.steps').length") == 0
+    assert page.evaluate("document.querySelectorAll('details.advice-item').length") > 0
 
 
 @pytest.mark.parametrize("key", ["healthcare", "group"])
