@@ -136,7 +136,8 @@ def advise(case: str, lang: str | None, fmt: str, top: int | None, show_all: boo
     elif fmt == "html":
         from kansrijk.report_html import render_html
 
-        text = render_html(for_audience(report, audience))
+        text = render_html(for_audience(report, audience), top=None if show_all else (top or DEFAULT_TOP),
+                           audience=audience, detail=detail)
     else:
         # the summary shows the top five unless told otherwise; --detail traces every intervention
         # unless --top chose how many
