@@ -20,6 +20,13 @@ from kansrijk.rulebook import Premise, RuleInstance
 Candidate = frozenset
 MAX_ALTERNATIVES = 6  # per premise; the graph is shallow, so a few alternatives reach every rule
 MAX_TRIES = 400
+# a divergence or a trend asks more of a reader (two organisations, an earlier assessment) than
+# an observation, a score or a level: among equally small cases the simplest is the example
+COST = {"divergence": 2, "trend": 2}
+
+
+def simplest(candidate: Candidate) -> tuple:
+    return (len(candidate), sum(COST.get(kind, 1) for kind, _, _ in candidate), sorted(candidate))
 
 
 class MinimalCases:
@@ -41,8 +48,13 @@ class MinimalCases:
             return (Candidate({("characteristic", target, premise.example_level)}),)
         if kind == "divergence":
             return (Candidate({("divergence", target, None)}),)
-        if kind == "trend":
-            step = floor(premise.at_most) if premise.at_most is not None else ceil(premise.at_least)
+        if kind == "trend":  # the change nearest to none that satisfies the premise
+            if premise.at_least is not None and premise.at_least > 0:
+                step = ceil(premise.at_least)
+            elif premise.at_most is not None and premise.at_most < 0:
+                step = floor(premise.at_most)
+            else:
+                step = 0
             return (Candidate({("trend", target, step)}),)
         if kind in ("score", "mean"):
             value = floor(premise.at_most) if premise.at_most is not None else ceil(premise.at_least)
@@ -51,7 +63,7 @@ class MinimalCases:
         found: list[Candidate] = []
         for instance in sorted(self.concluders.get(premise.node, []), key=lambda i: (len(i.premises), i.key)):
             found.extend(islice(self.inputs_for(instance), MAX_ALTERNATIVES))
-        return tuple(sorted(set(found), key=lambda c: (len(c), sorted(c)))[:MAX_ALTERNATIVES])
+        return tuple(sorted(set(found), key=simplest)[:MAX_ALTERNATIVES])
 
     def inputs_for(self, instance: RuleInstance):
         """Candidate input sets for all premises of a rule instance together."""
@@ -64,7 +76,7 @@ class MinimalCases:
 
     def case_for(self, instance: RuleInstance) -> dict | None:
         """The smallest case (as a case file's data) on which the instance fires, or None."""
-        candidates = sorted(islice(self.inputs_for(instance), MAX_TRIES), key=lambda c: (len(c), sorted(c)))
+        candidates = sorted(islice(self.inputs_for(instance), MAX_TRIES), key=simplest)
         for candidate in candidates:
             data = to_case(self.kb, candidate)
             firings = infer_example(self.model, data).firings

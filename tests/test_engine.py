@@ -104,8 +104,13 @@ def test_json_output_has_the_documented_keys(tmp_path):
     for item in data["advice"]:
         assert {"rank", "condition", "intervention", "priority", "why"} <= set(item)
         assert item["why"] and all({"rule", "source"} <= set(step) for step in item["why"])
-    priorities = [a["priority"] for a in data["advice"]]
-    assert priorities == sorted(priorities, reverse=True)
+    # by priority, except that advice on a condition that waits comes after its predecessors' (§3.5)
+    free = [a["priority"] for a in data["advice"] if not a["waits"]]
+    assert free == sorted(free, reverse=True)
+    waits_for = {d["condition"]: d["follows"] for d in data["focus_detail"]["deferred"]}
+    for n, item in enumerate(data["advice"]):
+        if item["waits"] and item["condition"] in waits_for:
+            assert all(a["condition"] != waits_for[item["condition"]] for a in data["advice"][n:])
 
 
 def test_case_from_stdin_matches_case_from_file():

@@ -8,14 +8,24 @@ from click.testing import CliRunner
 from kansrijk.case import load_case
 from kansrijk.cli import main
 from kansrijk.interview import Invalid, case_yaml, observation_menu, parse_level, parse_observations, parse_score
+from kansrijk.model import load_model
 from kansrijk.render import labels
 
 T = {lang: labels().resolve(lang)["interview"] for lang in ("nl", "en")}
 
 
+MENU = observation_menu(load_model().kb)
+
+
+def number(item: str) -> int:
+    """The number the interview's menu gives an observation (the menu grows with the knowledge)."""
+    return MENU.numbered.index(item) + 1
+
+
 def answers(name="Regionale zorgalliantie", characteristics=("hoog", "", "middel", "-", "laag"),
             scores=("3", "?", "", "weet niet", "2", "2", "1", "1") + ("4",) * 12,
-            observations="4, 16 backing_not_involved", notes=("Eerste regel", "tweede regel")) -> str:
+            observations=f"{number('permanent_negotiation')}, {number('rushed_to_contract')} backing_not_involved",
+            notes=("Eerste regel", "tweede regel")) -> str:
     lines = [name, *characteristics, *scores, observations, *notes, ""]
     return "\n".join(lines) + "\n"
 
@@ -102,7 +112,7 @@ def test_english_interview(tmp_path, model):
     out = tmp_path / "case.yaml"
     given = answers(name="  Port logistics chain  ", characteristics=("skip", "High", "m", "?", ""),
                     scores=("don't know", "DON'T KNOW", "dont know", "5") + ("3",) * 16,
-                    observations="stagnation;24", notes=())
+                    observations=f"stagnation;{number('agreement_only')}", notes=())
     result = run("interview", "-o", str(out), "--lang", "en", input=given)
     assert result.exit_code == 0, result.output
     case = load_case(str(out), model.kb)
@@ -125,15 +135,15 @@ def test_bad_answers_are_asked_again(tmp_path, model):
     out = tmp_path / "casus.yaml"
     given = answers(name="\n   \nHerkansing", characteristics=("enorm", "hoog", "", "", "", ""),
                     scores=("7", "drie", "0", "3") + ("4",) * 19,
-                    observations="stagnatoin 99\npseudo_collaboration 12")
+                    observations=f"stagnatoin 99\npseudo_collaboration {number('stagnation')}")
     result = run("interview", "-o", str(out), input=given)
     assert result.exit_code == 0, result.output
     assert result.output.count(T["nl"]["name"]["required"]) == 2
     assert result.output.count(T["nl"]["characteristics"]["hint"]) == 1
     assert result.output.count(T["nl"]["indicators"]["hint"]) == 3
     assert f"'stagnatoin': {T['nl']['observations']['unknown']}; {T['nl']['observations']['did_you_mean']} " \
-           "'stagnation' (12)?" in result.output
-    assert f"'99': {T['nl']['observations']['out_of_range']} 34" in result.output
+           f"'stagnation' ({number('stagnation')})?" in result.output
+    assert f"'99': {T['nl']['observations']['out_of_range']} {len(MENU.numbered)}" in result.output
     case = load_case(str(out), model.kb)
     assert case.name == "Herkansing"
     assert case.characteristics == {"mutual_dependence": "high"}
@@ -224,7 +234,8 @@ def test_observation_menu_and_parsing(model):
     assert set(menu.accepted) == set(model.kb.observable_ids())
     t = T["en"]["observations"]
     assert parse_observations("", menu, t) == []
-    assert parse_observations("12, 1 1 pseudo_collaboration", menu, t) == ["pseudo_collaboration", "stagnation"]
+    given = f"{number('stagnation')}, 1 1 pseudo_collaboration"
+    assert parse_observations(given, menu, t) == ["pseudo_collaboration", "stagnation"]
     # positive dynamics are not listed but may be given by id
     assert parse_observations("inspiring_perspective", menu, t) == ["inspiring_perspective"]
     with pytest.raises(Invalid, match="did you mean 'rushed_to_contract'"):
