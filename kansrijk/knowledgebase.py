@@ -9,9 +9,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field, RootModel, model_validator
 
-from kansrijk.errors import InputError, Msg, Problem, suggest
+from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
 from kansrijk.text import Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
@@ -253,7 +253,7 @@ class Contribution(Strict):
 
     id: str
     weight: float
-    per: Literal["certainty", "weak", "attention", "focus", "precedes", "observed", "divergence"]
+    per: Literal["certainty", "weak", "attention", "focus", "returns", "precedes", "observed", "divergence"]
     label: Text
     sections: Sections = NonEmptySections
 
@@ -263,9 +263,28 @@ class DivergenceThresholds(Strict):
     indicator: float = Field(gt=0, le=4)
 
 
+class ProvisionalThreshold(Strict):
+    min_share_answered: float = Field(gt=0, le=1)
+
+
+class LikelihoodWords(Strict):
+    certain: float = Field(gt=0, le=1)
+    likely: float = Field(gt=0, le=1)
+    possible: float = Field(gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _descending(self) -> "LikelihoodWords":
+        if not self.certain > self.likely > self.possible:
+            raise MessageError(Msg("policy.likelihood_order"))
+        return self
+
+
 class Policy(Strict):
     status: StatusThresholds
     advice_threshold: float = Field(gt=0, le=1)
+    provisional: ProvisionalThreshold
+    likelihood: LikelihoodWords
+    default_method: str
     divergence: DivergenceThresholds
     contributions: list[Contribution] = Field(min_length=1)
 

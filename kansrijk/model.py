@@ -81,4 +81,5 @@ def load_model() -> Model:
     kb = load_knowledge()
     book = load_rules(kb)
     policy = load_policy()
+    kb.require("method", policy.default_method, "policy.yaml: default_method")
     return Model(kb, book, policy, Reasoner(kb, book), Advisor(kb, book, policy, load_phases(kb)))

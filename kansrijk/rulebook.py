@@ -137,8 +137,8 @@ class Premise(Strict):
         """
         if value is None:
             return False
-        if self.kind == "observed":
-            return value is True
+        if self.kind == "observed":  # True, or the share of the respondents who saw it
+            return value is True or (not isinstance(value, (bool, str)) and value > 0)
         if self.kind == "characteristic":
             return self.min_level <= LEVELS.index(value) + 1 <= self.max_level
         low = self.threshold if self.kind in BELIEF_KINDS else self.at_least

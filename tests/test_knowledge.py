@@ -244,3 +244,29 @@ def test_a_method_has_two_to_four_questions(broken):
     with pytest.raises(InputError) as error:
         load_knowledge(broken)
     assert "methods.yaml" in str(error.value) and "questions" in str(error.value)
+
+
+# ---------------------------------------------------------------- policy and order of work
+
+def test_likelihood_words_must_descend(tmp_path):
+    from kansrijk.knowledgebase import load_policy
+
+    text = (KNOWLEDGE / "policy.yaml").read_text(encoding="utf-8").replace("certain: 0.9", "certain: 0.3")
+    (tmp_path / "policy.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as error:
+        load_policy(tmp_path)
+    assert "policy.yaml" in str(error.value.render("en")) and "certain > likely > possible" in error.value.render("en")
+
+
+def test_the_order_of_work_has_a_beginning(tmp_path, model):
+    """§3.5: ambition and interests come first; a condition that follows itself is refused."""
+    from kansrijk.phases import load_phases
+
+    shutil.copy(KNOWLEDGE / "phases.yaml", tmp_path / "phases.yaml")
+    looped = model.kb.conditions[0].model_copy(update={"follows": model.kb.conditions[3].follows})
+    kb = type(model.kb)(*((looped, *model.kb.conditions[1:]), *(getattr(model.kb, f) for f in
+                          ("indicators", "characteristics", "dynamics", "signals", "interventions", "methods", "sources"))))
+    with pytest.raises(InputError) as error:
+        load_phases(kb, tmp_path)
+    assert "ambition -> ambition" in error.value.render("en")
+    assert all(not c.follows for c in model.kb.conditions if c.id in ("ambition", "interests"))
