@@ -14,6 +14,7 @@ All text from the case and the knowledge base is escaped by Jinja2's autoescapin
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -60,6 +61,7 @@ def html_environment() -> Environment:
     for name in ("num", "section", "sections"):
         env.filters[name] = environment().filters[name]
     env.filters["fill"] = fill
+    env.filters["first_sentence"] = first_sentence
     env.filters["extract"] = lambda key, mapping: mapping.get(key, key)  # an id's name: ids|map('extract', names)
     return env
 
@@ -74,6 +76,12 @@ def coord(value: float) -> str:
     """A coordinate with one decimal, never '-0.0'."""
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description, for the summary; the appendix has the whole text."""
+    match = re.search(r"[.!?](?=\s+[A-Z\u00C0-\u024F‘'\"(])", text)
+    return text[:match.end()] if match else text
 
 
 @dataclass(frozen=True)
@@ -196,6 +204,15 @@ def long_date(iso: str | None, months: str) -> str | None:
     return f"{day} {months.split()[month - 1]} {year}"
 
 
+def threats(report: Report) -> list[tuple[str, list]]:
+    """The negative dynamics that are at least possible, per condition in the report's order."""
+    grouped: dict[str, list] = {}
+    for d in report.dynamics:
+        if d.polarity == "negative" and d.likelihood != "doubtful":
+            grouped.setdefault(d.condition, []).append(d)
+    return list(grouped.items())
+
+
 @cache
 def _indicator_names(lang: str) -> dict[str, str]:
     from kansrijk.model import load_model
@@ -220,6 +237,6 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
         adviser=audience == "adviser", detail=detail,
         date=long_date(report.date, t["report"]["months"]),
         # the summary names the threats that are at least possible; the appendix lists every dynamic
-        threats=[d for d in report.dynamics if d.polarity == "negative" and d.likelihood != "doubtful"],
+        threats=threats(report),
         uncounted=[o for o in report.observations if not o.counts],
     )

@@ -283,11 +283,15 @@ def test_threatening_dynamics_in_words(healthcare, healthcare_html):
     dynamics = section(healthcare_html, "dynamics")
     threats = [d for d in healthcare.dynamics if d.polarity == "negative" and d.likelihood != "doubtful"]
     assert threats
+    names = {c.id: c.name for c in healthcare.conditions}
     for d in threats:
         assert f"<strong>{e(d.name)}</strong>" in dynamics
-        line = dynamics[dynamics.index(f"<strong>{e(d.name)}</strong>"):].split("</li>")[0]
+        line = dynamics[dynamics.index(f"<strong>{e(d.name)}</strong>"):].split(";")[0].split("</li>")[0]
         assert e(r["likelihood"][d.likelihood]) in line
-        assert e(r["seen"]["adviser"] if d.observed else r["seen"]["inferred"]) in line
+        assert (e(r["seen"]["adviser"]) in line) == d.observed
+        assert f'<li class="dyn-negative">{e(names[d.condition])}: ' in dynamics  # grouped per condition
+    if any(not d.observed for d in threats):
+        assert e(r["threats_inferred"]) in dynamics
     assert not re.search(r"\d[.,]\d", dynamics)  # no certainties as numbers
 
 
