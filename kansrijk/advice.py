@@ -21,7 +21,8 @@ INPUT_PREFIXES = ("observed:", "score:", "mean:", "characteristic:", "divergence
 
 
 class MatchedItem(Strict):
-    """A fact a firing matched, e.g. node 'score:relationship.trust', kind 'score', value 2."""
+    """A fact a firing matched, e.g. node 'score:relationship.trust', kind 'score', value 2; for a
+    divergence the value is the threshold it reached (see Advisor.disclosed)."""
 
     node: str
     kind: str
@@ -266,7 +267,17 @@ class Advisor:
         return list(items.values())
 
     def matched_item(self, node: str, value: object, lang: Language) -> MatchedItem:
-        return MatchedItem(node=node, kind=node.split(":")[0], name=self.name_of(node, lang), value=_plain(value))
+        return MatchedItem(node=node, kind=node.split(":")[0], name=self.name_of(node, lang),
+                           value=_plain(self.disclosed(node, value)))
+
+    def disclosed(self, node: str, value: object) -> object:
+        """What an explanation may show of a fact's value. A divergence shows the threshold it
+        reached, never its gap: beside a shown organisation's mean, the gap would give away the
+        mean of an organisation too small to be shown (min_group)."""
+        if node.startswith("divergence:"):
+            target = node.split(":", 1)[1]
+            return getattr(self.policy.divergence, "indicator" if target in self.kb.by_id["indicator"] else "condition")
+        return value
 
     def step(self, firing: Firing, lang: Language, decisive: bool = False) -> Step:
         record = self.book.by_id[firing.rule]

@@ -49,7 +49,8 @@ class PremiseCheck(Strict):
     negated: bool
     at_least: float | None
     at_most: float | None
-    level: str | None
+    level: str | None  # characteristic: at least this level
+    level_at_most: str | None = None  # characteristic: at most this level
     value: float | int | str | bool | None  # what the case had; None: absent
     holds: bool
 
@@ -97,7 +98,7 @@ class Explainer:
         if decisive is None:
             decisive = {f.seq for f in self.advisor.decisive(inference, node)}
         kind = node.split(":", 1)[0]
-        value = self.value_of(inference, node)
+        value = self.advisor.disclosed(node, self.value_of(inference, node))
         belief = inference.beliefs.get(node)
         firings = sorted(belief.firings, key=lambda f: (f.seq not in decisive, f.certainty < 0)) if belief else []
         reasons = [self.reason(inference, f, lang, decisive) for f in firings]
@@ -141,11 +142,13 @@ class Explainer:
     def check(self, inference: Inference, premise: Premise, lang: Language) -> PremiseCheck:
         value = self.value_of(inference, premise.node)
         accepted = premise.accepts(value)
+        shown = self.advisor.disclosed(premise.node, value)
+        at_least_level = premise.level or ("high" if premise.kind == "characteristic" and not premise.level_at_most else None)
         return PremiseCheck(
             kind=premise.kind, target=premise.target, name=self.advisor.name_of(premise.node, lang),
             negated=premise.negated,
             at_least=premise.threshold if premise.kind in ("neglect", "dynamic") else premise.at_least,
-            at_most=premise.at_most, level=premise.level or ("high" if premise.kind == "characteristic" else None),
-            value=r4(value) if isinstance(value, float) else value,
+            at_most=premise.at_most, level=at_least_level, level_at_most=premise.level_at_most,
+            value=r4(shown) if isinstance(shown, float) else shown,
             holds=accepted != premise.negated,
         )

@@ -2,6 +2,7 @@
 facts with their own rules and weight; and the respondents' privacy."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -90,6 +91,21 @@ def test_no_name_and_no_small_organisations_score_in_any_output(model, case, arg
     for respondent in case.respondents:
         assert respondent.name not in result.output
     assert "Huisartsencoöperatie Kust" not in result.output
+
+
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: "-".join(a[:1] + a[2:]))
+def test_no_hidden_gap_in_any_explanation(model, case, args):
+    """A gap that reaches a hidden organisation would give its mean away beside the shown ones'
+    means: the summary's 'because', the trace and explain show only the threshold it reached."""
+    gaps = divergences(model.kb, model.policy, organisations(model.kb, case.respondents))
+    open_ = {g.gap for g in gaps if "Huisartsencoöperatie Kust" not in (g.high, g.low)}
+    hidden = [g for g in gaps if "Huisartsencoöperatie Kust" in (g.high, g.low) and g.gap not in open_]
+    assert len(hidden) >= 4
+    output = run(*args).output
+    for gap in hidden:
+        # the gap as a number of its own, in either decimal notation (not a piece of an SVG path)
+        pattern = r"(?<![\d.,])" + re.escape(f"{gap.gap:g}").replace(r"\.", "[.,]") + r"0?(?![\d])"
+        assert not re.search(pattern, output), (gap.id, gap.gap)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
