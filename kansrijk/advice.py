@@ -145,7 +145,7 @@ class HeedItem(Strict):
 class Coverage(Strict):
     """How much the case tells: whether there is enough to advise on at all."""
 
-    sufficient: bool  # at least one condition has a status
+    sufficient: bool  # at least one condition has a status that is not provisional
     known: list[str]
     unknown: list[str]
     provisional: list[str]
@@ -316,11 +316,13 @@ class Advisor:
         answered = [i.id for i in indicators if f"score:{i.id}" in inference.inputs]
         node = f"neglect:{condition.id}"
         belief = inference.beliefs.get(node)
-        # the observations the engine actually used for this status, weighing enough to count
+        # the condition's own observations the engine used for this status, weighing enough to
+        # count; what reaches it only through other conditions is no evidence of its own
         observations = sorted({
             m.node.split(":", 1)[1] for step in (self.chain(inference, node, lang) if belief else [])
             for m in step.matched
             if m.node.startswith("observed:") and float(m.value) >= self.policy.advice_threshold
+            and self.kb.item_of_node(m.node).condition == condition.id
         })
         respondents = None
         if case.respondents:
@@ -430,7 +432,8 @@ class Advisor:
         order = kb.condition_ids()
         conditions = [self.condition_result(inference, c, case, lang) for c in kb.conditions]
         coverage = Coverage(
-            sufficient=any(c.status != "unknown" for c in conditions),
+            # one well-founded status is the least to advise on; provisional ones only say what to ask
+            sufficient=any(c.status != "unknown" and not c.provisional for c in conditions),
             known=[c.id for c in conditions if c.status != "unknown"],
             unknown=[c.id for c in conditions if c.status == "unknown"],
             provisional=[c.id for c in conditions if c.provisional],

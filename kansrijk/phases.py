@@ -107,9 +107,11 @@ def choose_focus(kb: KnowledgeBase, phases: Phases, conditions: list[Candidate],
     """The point of application for a case whose conditions are `conditions`; `skipped` holds the
     observations of the case that show the first phases were skipped."""
     needs = [c for c in conditions if c.status in NEEDS_WORK]
-    if not needs:
+    if not needs or not sufficient:
+        # with too little known, no condition is singled out: the report says what to ask first
         return Focus(condition=None, status=None, reason="none" if sufficient else "insufficient",
-                     sections=["§5.4"] if sufficient else ["§5.1", "Tabel 1"], candidates=[], deferred=[])
+                     sections=["§5.4"] if sufficient else ["§5.1", "Tabel 1"], candidates=[c.id for c in needs],
+                     deferred=[])
     order = kb.condition_ids()
     ids = {c.id for c in needs}
     # a predecessor whose status rests on thin evidence (often only on rules from other
