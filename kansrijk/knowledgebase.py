@@ -12,17 +12,20 @@ from typing import Literal
 from pydantic import Field, RootModel, model_validator
 
 from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
-from kansrijk.text import Section, Strict, Text
+from kansrijk.text import Grounded, Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
 Sections = list[Section]
 NonEmptySections = Field(min_length=1)
 
 
-class Precedence(Strict):
+class Precedence(Grounded):
+    """A condition this one follows in the order of work, and while which statuses it waits."""
+
     condition: str
     because: Text
     sections: Sections = NonEmptySections
+    waits_while: list[Literal["weak", "attention"]] = Field(default=["weak", "attention"], min_length=1)
 
 
 class Condition(Strict):

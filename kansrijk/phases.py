@@ -79,9 +79,10 @@ class Deferral(Strict):
     follows: str
     because: str
     sections: list[str]
+    basis: str  # publication | reading: whether the publication says this one waits
 
 
-FocusReason = Literal["exploration", "phase_order", "only", "most_neglected", "none", "insufficient"]
+FocusReason = Literal["exploration", "phase_order", "first_phases", "only", "most_neglected", "none", "insufficient"]
 
 
 class Focus(Strict):
@@ -89,14 +90,15 @@ class Focus(Strict):
 
     condition: str | None
     status: Status | None
-    # exploration: the first phases were skipped; phase_order: a condition that scored worse waits
-    # for this one; only: the one condition that needs work; most_neglected: the worst of several;
+    # exploration: the first phases were skipped; phase_order: a condition that looks worse waits
+    # for this one; first_phases: one that looks a little worse at the same level comes after the
+    # first phases (§3.5); only: the one condition that needs work; most_neglected: the worst of several;
     # none: nothing needs work in what is known; insufficient: too little is known to choose
     reason: FocusReason
     sections: list[str]
     candidates: list[str]  # every condition that needs work
     deferred: list[Deferral]  # conditions that wait for another, and why
-    instead_of: str | None = None  # phase_order: the condition that would have come first without it
+    instead_of: str | None = None  # phase_order, first_phases: what would have come first without the order
     exploration: list[str] = []  # exploration: the observations showing the first phases were skipped
     passed_over: list[str] = []  # provisional conditions at the same level that looked worse
     provisional: bool = False  # the focus itself rests on thin evidence
@@ -114,35 +116,43 @@ def choose_focus(kb: KnowledgeBase, phases: Phases, conditions: list[Candidate],
                      deferred=[])
     order = kb.condition_ids()
     ids = {c.id for c in needs}
-    # a predecessor whose status rests on thin evidence (often only on rules from other
+    # a predecessor holds a condition up while its status is one the precedence names (weak, or
+    # also attention); one that rests on thin evidence (often only on rules from other
     # conditions) holds nothing up: the focus prefers what is well founded
-    founded = {c.id for c in needs if not c.provisional}
+    holding = {c.id: c.status for c in needs if not c.provisional}
     deferred = [
-        Deferral(condition=c.id, follows=f.condition, because=f.because(lang), sections=list(f.sections))
-        for c in kb.conditions if c.id in ids for f in c.follows if f.condition in founded
+        Deferral(condition=c.id, follows=f.condition, because=f.because(lang), sections=list(f.sections),
+                 basis=f.basis)
+        for c in kb.conditions if c.id in ids for f in c.follows if holding.get(f.condition) in f.waits_while
     ]
 
-    def weight(c: Candidate) -> tuple:
-        # worse level first; at the same level a well-founded condition before a provisional one
-        return (LEVEL_RANK[c.status], not c.provisional, c.neglect or 0.0, -order.index(c.id))
-
     exploration = phases.exploration
+
+    def weight(c: Candidate, in_order: bool = True) -> tuple:
+        # worse level first; at the same level a well-founded condition before a provisional one,
+        # then (in the order of work) the first phases before the rest (§3.5), then the most neglected
+        first_phase = in_order and c.id in exploration.conditions
+        return (LEVEL_RANK[c.status], not c.provisional, first_phase, c.neglect or 0.0, -order.index(c.id))
+
     first = [c for c in needs if c.id in exploration.conditions]
+    waiting = {d.condition for d in deferred}
     if skipped and first:
         pool, reason, sections = first, "exploration", list(exploration.sections)
     else:
-        waiting = {d.condition for d in deferred}
         pool = [c for c in needs if c.id not in waiting] or needs
-        reason, sections = "most_neglected", ["§4", "§5.3"]
+        reason, sections = ("only", ["§4", "§5.3"]) if len(needs) == 1 else ("most_neglected", ["§4", "§5.3"])
     best = max(pool, key=weight)
     instead_of = None
     if reason != "exploration":
-        unordered = max(needs, key=weight)
-        if unordered.id != best.id:
-            reason, instead_of = "phase_order", unordered.id
-            sections = sorted({s for d in deferred if d.condition == unordered.id for s in d.sections} | {"§3.5"})
-        elif len(needs) == 1:
-            reason, sections = "only", ["§4", "§5.3"]
+        plain = max(needs, key=lambda c: weight(c, in_order=False))
+        if plain.id != best.id:
+            instead_of = plain.id
+            holds_up = [d for d in deferred if d.condition == plain.id and d.follows == best.id]
+            if holds_up:  # the worse condition waits for the focus
+                reason = "phase_order"
+                sections = sorted({s for d in holds_up for s in d.sections} | {"§3.5"})
+            else:  # as far along as the focus, but the key lies in the first phases
+                reason, sections = "first_phases", ["§3.5"]
     passed_over = [c.id for c in pool if c.id != best.id and c.status == best.status and c.provisional
                    and not best.provisional and (c.neglect or 0.0) > (best.neglect or 0.0)]
     return Focus(

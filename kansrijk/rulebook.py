@@ -16,7 +16,7 @@ from pydantic import Field, RootModel, field_validator, model_validator
 
 from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
-from kansrijk.text import Section, Strict, Text
+from kansrijk.text import Grounded, Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
 INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence", "trend")
@@ -164,21 +164,13 @@ class Conclusion(Strict):
         return node(self.kind, self.target)
 
 
-class RuleRecord(Strict):
+class RuleRecord(Grounded):
     id: str = Field(pattern=r"^[A-Z]{3}-\d{2}$")
     claim: Text
     sections: list[Section] = Field(min_length=1)
     premises: list[Premise] = Field(min_length=1, alias="if")
     conclusion: Conclusion = Field(alias="then")
     certainty: float = Field(ge=-1, le=1)
-    basis: Literal["publication", "reading", "calibration"]
-    basis_note: Text | None = None  # why a reading is the tool's; allowed with the other bases
-
-    @model_validator(mode="after")
-    def _reading_has_a_note(self) -> RuleRecord:
-        if self.basis == "reading" and self.basis_note is None:
-            raise MessageError(Msg("rule.reading_needs_note"))
-        return self
 
     @field_validator("certainty")
     @classmethod

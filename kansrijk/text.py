@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 
 from kansrijk.errors import MessageError, Msg
 
@@ -48,3 +48,20 @@ class Text(Strict):
 
     def __call__(self, lang: Language) -> str:
         return getattr(self, lang)
+
+
+Basis = Literal["publication", "reading", "calibration"]
+
+
+class Grounded(Strict):
+    """What a claim of the model rests on: a claim the publication makes, the tool's reading of it
+    (with a sentence why), or a calibration (a threshold or weight)."""
+
+    basis: Basis
+    basis_note: Text | None = None  # why a reading is the tool's; allowed with the other bases
+
+    @model_validator(mode="after")
+    def _reading_has_a_note(self):
+        if self.basis == "reading" and self.basis_note is None:
+            raise MessageError(Msg("rule.reading_needs_note"))
+        return self

@@ -154,3 +154,36 @@ def test_language_switch_changes_words_not_conclusions(model, make_case):
     nl, en = model.advise(case, "nl"), model.advise(case, "en")
     assert [a.intervention for a in nl.advice] == [a.intervention for a in en.advice]
     assert [a.name for a in nl.advice] != [a.name for a in en.advice]
+
+
+def test_at_the_same_level_the_first_phases_come_first(model, make_case):
+    """§3.5: the key lies in the first phases — with every condition at 'attention', start with the
+    ambition, even where knock-on rules make another condition look a little worse."""
+    scores = {i.id: 3 for i in model.kb.indicators}
+    report = model.advise(make_case(scores=scores))
+    assert {c.status for c in report.conditions} == {"attention"}
+    assert report.focus == "ambition"
+    assert report.focus_detail.reason in ("first_phases", "most_neglected")
+    if report.focus_detail.reason == "first_phases":
+        assert report.focus_detail.instead_of not in ("ambition", "interests")
+
+
+def test_a_relationship_crisis_waits_only_for_weak_predecessors(model, make_case):
+    """§4.3: a blocking undercurrent cannot wait long — relationships wait for ambition or interests
+    only while those are weak, not when they merely need attention (a reading, so said in its basis)."""
+    scores = weak(model, "relationship") | {i.id: 3 for i in model.kb.indicators_of("interests")}
+    report = model.advise(make_case(scores=scores, observations=["enemy_images", "power_games"]))
+    assert report.focus == "relationship"
+    follows = {f.condition: f for f in next(c for c in model.kb.conditions if c.id == "relationship").follows}
+    assert follows["interests"].waits_while == ["weak"] and follows["interests"].basis == "reading"
+    weak_interests = model.advise(make_case(scores=scores | weak(model, "interests"),
+                                            observations=["enemy_images", "power_games"]))
+    assert weak_interests.focus == "interests"
+    assert ("relationship", "interests") in {(d.condition, d.follows) for d in weak_interests.focus_detail.deferred}
+
+
+def test_every_precedence_says_its_basis(model):
+    for condition in model.kb.conditions:
+        for follow in condition.follows:
+            assert follow.basis in ("publication", "reading")
+            assert follow.basis == "publication" or follow.basis_note is not None
