@@ -22,6 +22,9 @@ class Evidence:
     characteristics: dict[str, str] = field(default_factory=dict)  # id -> low|medium|high
     divergences: dict[str, Gap] = field(default_factory=dict)  # condition or indicator -> the gap between organisations
     trends: dict[str, float] = field(default_factory=dict)  # condition or indicator -> change since the last assessment
+    # input nodes whose values rest on too few answers to be shown (min_group); the engine reasons
+    # on them like on any fact, explanations show that they are withheld
+    withheld: frozenset[str] = frozenset()
 
 
 def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
@@ -69,4 +72,5 @@ class Reasoner:
                 pieces = [firings[seq] for seq, _ in fact["evidence"]]
                 beliefs[fact["node"]] = BeliefRecord(fact["node"], fact["cf"], tuple(pieces))
         inputs = {fact_node(f): value_of(f) for f in facts}
-        return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(beliefs.items())))
+        return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(beliefs.items())),
+                         withheld=evidence.withheld & inputs.keys())

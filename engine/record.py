@@ -38,6 +38,7 @@ class Inference:
     inputs: dict[str, object]  # node -> value of every fact the case put in
     firings: tuple[Firing, ...]
     beliefs: dict[str, Belief]  # node -> belief
+    withheld: frozenset[str] = frozenset()  # inputs whose values may not be shown (too few answers)
 
     def certainty(self, node: str) -> float | None:
         belief = self.beliefs.get(node)

@@ -27,7 +27,8 @@ class MatchedItem(Strict):
     node: str
     kind: str
     name: str
-    value: float | int | str | bool
+    value: float | int | str | bool | None  # None when withheld
+    withheld: bool = False  # the value rests on too few answers to be shown (min_group)
 
 
 class Step(Strict):
@@ -52,7 +53,8 @@ class Step(Strict):
 class ConditionResult(Strict):
     id: str
     name: str
-    score: float | None
+    score: float | None  # the mean; None when unscored or withheld
+    score_withheld: bool  # scored, but the mean rests on too few answers to be shown (min_group)
     status: Status
     band: str  # strong | discuss | concern | unknown: the status in words
     neglect: float | None
@@ -71,7 +73,9 @@ class Seen(Strict):
     adviser: bool
     by: int | None = None
     of: int | None = None
-    weight: float  # what the observation counts for in the engine: 1.0, or the share of respondents
+    # what the observation counts for in the engine: 1.0, or the share of respondents (None where
+    # that share would single them out)
+    weight: float | None
 
 
 class ObservationResult(Strict):
@@ -159,6 +163,7 @@ class OrganisationScores(Strict):
     respondents: int | None  # None for a hidden organisation: its size would let its scores be derived
     shown: bool
     conditions: dict[str, float | None]  # condition -> mean; empty when not shown
+    withheld: list[str] = []  # conditions whose mean rests on too few of its people's answers
 
 
 class Divergence(Strict):
@@ -252,7 +257,7 @@ class Advisor:
                 for matched in firing.matched:
                     visit(matched.node)
                 seen.add(firing.seq)
-                steps.append(self.step(firing, lang, decisive=firing.seq in decisive))
+                steps.append(self.step(inference, firing, lang, decisive=firing.seq in decisive))
 
         visit(node)
         return [s for s in steps if s.decisive] + [s for s in steps if not s.decisive]
@@ -263,23 +268,26 @@ class Advisor:
         for firing in reversed(self.decisive(inference, node)):
             for m in firing.matched:
                 if m.node.startswith(INPUT_PREFIXES) and m.node not in items:
-                    items[m.node] = self.matched_item(m.node, m.value, lang)
+                    items[m.node] = self.matched_item(inference, m.node, m.value, lang)
         return list(items.values())
 
-    def matched_item(self, node: str, value: object, lang: Language) -> MatchedItem:
+    def matched_item(self, inference: Inference, node: str, value: object, lang: Language) -> MatchedItem:
         return MatchedItem(node=node, kind=node.split(":")[0], name=self.name_of(node, lang),
-                           value=_plain(self.disclosed(node, value)))
+                           value=_plain(self.disclosed(inference, node, value)), withheld=node in inference.withheld)
 
-    def disclosed(self, node: str, value: object) -> object:
-        """What an explanation may show of a fact's value. A divergence shows the threshold it
-        reached, never its gap: beside a shown organisation's mean, the gap would give away the
-        mean of an organisation too small to be shown (min_group)."""
+    def disclosed(self, inference: Inference, node: str, value: object) -> object:
+        """What an explanation may show of a fact's value: None for a value that rests on too few
+        answers (min_group). A divergence shows the threshold it reached, never its gap: beside a
+        shown organisation's mean, the gap would give away the mean of an organisation too small
+        to be shown."""
+        if node in inference.withheld:
+            return None
         if node.startswith("divergence:"):
             target = node.split(":", 1)[1]
             return getattr(self.policy.divergence, "indicator" if target in self.kb.by_id["indicator"] else "condition")
         return value
 
-    def step(self, firing: Firing, lang: Language, decisive: bool = False) -> Step:
+    def step(self, inference: Inference, firing: Firing, lang: Language, decisive: bool = False) -> Step:
         record = self.book.by_id[firing.rule]
         return Step(
             rule=firing.rule,
@@ -290,7 +298,7 @@ class Advisor:
             basis=record.basis,
             rule_certainty=record.certainty,
             certainty=r4(firing.certainty),
-            matched=[self.matched_item(m.node, m.value, lang) for m in firing.matched],
+            matched=[self.matched_item(inference, m.node, m.value, lang) for m in firing.matched],
             concludes=firing.concludes,
             concludes_kind=firing.concludes.split(":")[0],
             concludes_name=self.name_of(firing.concludes, lang),
@@ -329,10 +337,11 @@ class Advisor:
             respondents = sum(1 for r in case.respondents
                               if any(r.scores.get(i.id) is not None for i in indicators))
         status = self.status(inference, condition.id)
-        mean = inference.inputs.get(f"mean:{condition.id}")
+        mean = self.disclosed(inference, f"mean:{condition.id}", inference.inputs.get(f"mean:{condition.id}"))
         provisional = status != "unknown" and len(answered) < self.min_answered(len(indicators)) and not observations
         return ConditionResult(
             id=condition.id, name=condition.name(lang), score=None if mean is None else round(mean, 2),
+            score_withheld=f"mean:{condition.id}" in inference.withheld,
             status=status, band=BANDS[status], neglect=None if belief is None else r4(belief.certainty),
             indicators=len(indicators), answered=len(answered),
             missing=[i.id for i in indicators if i.id not in answered], observations=observations,
@@ -348,8 +357,8 @@ class Advisor:
         if observers is None:
             return Seen(adviser=True, weight=weight)
         by, of = observers
-        if of < case.min_group:  # a count of fewer than min_group respondents would single them out
-            return Seen(adviser=False, weight=weight)
+        if of < case.min_group:  # a count or share of fewer than min_group respondents singles them out
+            return Seen(adviser=False, weight=None)
         return Seen(adviser=False, by=by, of=of, weight=weight)
 
     # -- advice ----------------------------------------------------------------------------
@@ -406,19 +415,44 @@ class Advisor:
         return items
 
     def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
-        """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy)."""
+        """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy).
+
+        No number shown may rest on fewer than min_group answers, alone or together with the other
+        numbers shown: an organisation too small to show is hidden, and when the hidden ones
+        together are still fewer than min_group the smallest shown ones are hidden as well, since
+        the whole case's means minus the shown organisations' would give them away. A shown
+        organisation's condition mean is withheld where one of its indicators had too few answers."""
         anonymous = labels().resolve(lang)["group"]["anonymous"]
         shown = {o.name for o in orgs if o.respondents >= min_group}
+        hidden_total = sum(o.respondents for o in orgs if o.name not in shown)
+        for o in sorted((o for o in orgs if o.name in shown), key=lambda o: (o.respondents, o.name)):
+            if not 0 < hidden_total < min_group:
+                break
+            shown.discard(o.name)
+            hidden_total += o.respondents
         hidden = [o.name for o in orgs if o.name not in shown]
         label = {name: name for name in shown} | {name: f"{anonymous} {n}" for n, name in enumerate(hidden, start=1)}
+        by_name = {o.name: o for o in orgs}
+
+        def thin(org: Organisation, indicators: list[str]) -> bool:
+            return any(0 < org.answers.get(i, 0) < min_group for i in indicators)
+
+        def withheld(org: Organisation) -> list[str]:
+            return [c for c in org.conditions if thin(org, [i.id for i in self.kb.indicators_of(c)])]
+
         organisations = [
             OrganisationScores(label=label[o.name], respondents=o.respondents if o.name in shown else None,
-                               shown=o.name in shown, conditions=dict(o.conditions) if o.name in shown else {})
+                               shown=o.name in shown,
+                               conditions={c: (None if c in withheld(o) else v) for c, v in o.conditions.items()}
+                               if o.name in shown else {},
+                               withheld=withheld(o) if o.name in shown else [])
             for o in orgs
         ]
         named = []
         for g in gaps:
-            open_ = g.high in shown and g.low in shown
+            ends = [by_name[g.high], by_name[g.low]]
+            indicators = [g.id] if g.level == "indicator" else [i.id for i in self.kb.indicators_of(g.id)]
+            open_ = all(o.name in shown and not thin(o, indicators) for o in ends)
             named.append(Divergence(
                 level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang),
                 gap=g.gap if open_ else None, threshold=g.threshold,

@@ -20,6 +20,7 @@ class FactNode(Strict):
     kind: str
     name: str
     value: float | int | str | bool | None
+    withheld: bool = False  # the value rests on too few answers to be shown (min_group)
     reasons: list[Reason] = []
 
 
@@ -51,7 +52,8 @@ class PremiseCheck(Strict):
     at_most: float | None
     level: str | None  # characteristic: at least this level
     level_at_most: str | None = None  # characteristic: at most this level
-    value: float | int | str | bool | None  # what the case had; None: absent
+    value: float | int | str | bool | None  # what the case had; None: absent or withheld
+    withheld: bool = False  # present, but resting on too few answers to be shown (min_group)
     holds: bool
 
 
@@ -98,13 +100,14 @@ class Explainer:
         if decisive is None:
             decisive = {f.seq for f in self.advisor.decisive(inference, node)}
         kind = node.split(":", 1)[0]
-        value = self.advisor.disclosed(node, self.value_of(inference, node))
+        value = self.advisor.disclosed(inference, node, self.value_of(inference, node))
         belief = inference.beliefs.get(node)
         firings = sorted(belief.firings, key=lambda f: (f.seq not in decisive, f.certainty < 0)) if belief else []
         reasons = [self.reason(inference, f, lang, decisive) for f in firings]
         return FactNode(
             node=node, kind=kind, name=self.advisor.name_of(node, lang),
-            value=r4(value) if isinstance(value, float) else value, reasons=reasons,
+            value=r4(value) if isinstance(value, float) else value, withheld=node in inference.withheld,
+            reasons=reasons,
         )
 
     def reason(self, inference: Inference, firing: Firing, lang: Language, decisive: set[int]) -> Reason:
@@ -142,13 +145,13 @@ class Explainer:
     def check(self, inference: Inference, premise: Premise, lang: Language) -> PremiseCheck:
         value = self.value_of(inference, premise.node)
         accepted = premise.accepts(value)
-        shown = self.advisor.disclosed(premise.node, value)
+        shown = self.advisor.disclosed(inference, premise.node, value)
         at_least_level = premise.level or ("high" if premise.kind == "characteristic" and not premise.level_at_most else None)
         return PremiseCheck(
             kind=premise.kind, target=premise.target, name=self.advisor.name_of(premise.node, lang),
             negated=premise.negated,
             at_least=premise.threshold if premise.kind in ("neglect", "dynamic") else premise.at_least,
             at_most=premise.at_most, level=at_least_level, level_at_most=premise.level_at_most,
-            value=r4(shown) if isinstance(shown, float) else shown,
+            value=r4(shown) if isinstance(shown, float) else shown, withheld=premise.node in inference.withheld,
             holds=accepted != premise.negated,
         )

@@ -20,6 +20,7 @@ class Organisation:
     respondents: int
     indicators: dict[str, float]  # indicator -> mean of this organisation's answers
     conditions: dict[str, float]  # condition -> mean of its indicator means
+    answers: dict[str, int]  # indicator -> how many of its people answered it
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def organisations(kb: KnowledgeBase, respondents) -> list[Organisation]:
     out = []
     for name, members in sorted(groups.items()):
         indicators = indicator_means(kb, [m.scores for m in members])
-        out.append(Organisation(name, len(members), indicators, condition_means(kb, indicators)))
+        answers = {i: sum(1 for m in members if m.scores.get(i) is not None) for i in indicators}
+        out.append(Organisation(name, len(members), indicators, condition_means(kb, indicators), answers))
     return out
 
 

@@ -16,11 +16,13 @@ INDICATORS = [
 # (organisation, the score each of its people gives, how many answered): the first two are large
 # enough to be shown (min_group 3), the third is not — and it is the lowest, so any divergence
 # naming or sizing it would be a privacy leak the tests can see.
-GROUP = (("Gemeente <b>Noord</b> & Co", 4, 3), ("Zorgverzekeraar", 3, 3), ("Stichting Klein", 1, 1))
+# two organisations too small to show, together just enough (min_group 3) for the two others to be shown
+GROUP = (("Gemeente <b>Noord</b> & Co", 4, 3), ("Zorgverzekeraar", 3, 3), ("Stichting Klein", 1, 1),
+         ("Buurtteam Zuid", 2, 2))
 
 
 def group_case(language: str = "nl", seen: dict[str, int] | None = None) -> dict:
-    """A group assessment: three organisations that differ widely, one too small to show.
+    """A group assessment: four organisations that differ widely, two too small to show.
     seen: observation id -> how many respondents (the first ones) marked it."""
     respondents = [
         {"organisation": organisation, "scores": {indicator: score for indicator in INDICATORS}}

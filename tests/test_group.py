@@ -110,7 +110,7 @@ def test_no_hidden_gap_in_any_explanation(model, case, args):
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_small_organisation_is_neither_shown_nor_named_nor_sized(fmt):
-    result = run("advise", str(GROUP), "--format", fmt)
+    result = run("advise", str(GROUP), "--format", fmt, "--detail" if fmt != "json" else "--all")
     assert "Huisartsencoöperatie Kust" not in result.output
     assert "Ziekenhuis Westland" in result.output
     assert "2 respondent" not in result.output and '"respondents": 2' not in result.output
@@ -120,16 +120,46 @@ def test_json_has_per_organisation_scores_and_divergences():
     data = json.loads(run("advise", str(GROUP), "--format", "json").output)
     shown = [o for o in data["organisations"] if o["shown"]]
     hidden = [o for o in data["organisations"] if not o["shown"]]
-    assert [o["label"] for o in shown] == ["VVT De Duinen", "Ziekenhuis Westland"]
-    assert shown[1]["conditions"]["interests"] == 4.0
-    assert len(hidden) == 1 and hidden[0]["conditions"] == {} and hidden[0]["label"] == "Organisatie 1"
-    assert hidden[0]["respondents"] is None
-    interests = next(d for d in data["divergences"] if d["id"] == "interests")
-    # the lowest is the small organisation: neither end is named, and the gap is only "at least"
-    assert interests["threshold"] == 1.5 and interests["gap"] is None
-    assert interests["high"] is None and interests["low"] is None
-    genuine = next(d for d in data["divergences"] if d["id"] == "interests.genuine_interest")
-    assert genuine["gap"] == 2.33 and (genuine["high"], genuine["low"]) == ("Ziekenhuis Westland", "VVT De Duinen")
+    # 2 + 3 + 3 respondents: hiding only the organisation of 2 would let the whole case's means minus
+    # the two shown ones give its means away, so the smaller shown one (by name at equal size) goes too
+    assert [o["label"] for o in shown] == ["Ziekenhuis Westland"]
+    assert shown[0]["conditions"]["interests"] == 4.0
+    assert [o["label"] for o in hidden] == ["Organisatie 1", "Organisatie 2"]
+    assert all(o["conditions"] == {} and o["respondents"] is None for o in hidden)
+    for divergence in data["divergences"]:  # every one has a hidden end: neither end named, gap "at least"
+        assert divergence["gap"] is None and divergence["high"] is None and divergence["low"] is None
+
+
+@pytest.mark.parametrize("sizes", [(2, 3, 3), (1, 3, 4), (1, 2, 3, 3), (2, 2, 5), (1, 1), (3, 3), (2,)])
+def test_no_hidden_organisation_can_be_derived_from_what_is_shown(model, make_case, sizes):
+    """The whole case's means minus the shown organisations' means (times their sizes) leave the
+    hidden ones' means: together they must rest on at least min_group answers."""
+    respondents = [{"organisation": f"org{n}", "scores": {"ambition.shared": 1 + n % 5}}
+                   for n, size in enumerate(sizes) for _ in range(size)]
+    report = model.advise(make_case(respondents=respondents, min_group=3))
+    hidden = [o for o in report.organisations if not o.shown]
+    hidden_respondents = sum(sizes) - sum(o.respondents for o in report.organisations if o.shown)
+    assert not hidden or hidden_respondents >= 3 or not any(o.shown for o in report.organisations)
+    if sum(sizes) < 3:  # the whole case rests on too few answers: no mean is shown at all
+        ambition = next(c for c in report.conditions if c.id == "ambition")
+        assert ambition.score is None and ambition.score_withheld
+
+
+def test_a_thin_indicator_in_a_shown_organisation_is_withheld(model, make_case):
+    """min_group counts answers, not people: where only one of an organisation's people answered an
+    indicator, that person's answer is not shown as the organisation's or the case's mean."""
+    respondents = [{"organisation": "A", "scores": {"ambition.shared": 4, **({"relationship.trust": 1} if n == 0 else {})}}
+                   for n in range(3)] + [{"organisation": "B", "scores": {"ambition.shared": 2}} for _ in range(3)]
+    case = make_case(respondents=respondents, min_group=3)
+    report = model.advise(case)
+    a = next(o for o in report.organisations if o.label == "A")
+    assert a.shown and "relationship" in a.withheld and a.conditions["relationship"] is None
+    relationship = next(c for c in report.conditions if c.id == "relationship")
+    assert relationship.score is None and relationship.score_withheld
+    inference = model.infer(case)
+    assert "score:relationship.trust" in inference.withheld
+    steps = [m for item in report.advice for s in item.why for m in s.matched if m.node == "score:relationship.trust"]
+    assert steps and all(m.value is None and m.withheld for m in steps)
 
 
 def test_min_group_is_settable(tmp_path):

@@ -193,13 +193,13 @@ def test_case_name_date_and_notes(model, healthcare, healthcare_html):
 
 
 def test_every_condition_with_its_band_and_basis(healthcare, healthcare_html):
-    r = labels().resolve(healthcare.language)["report"]
+    t = labels().resolve(healthcare.language)
     table = section(healthcare_html, "conditions")
     for c in healthcare.conditions:
         row = re.search(rf'<tr id="condition-{c.id}">(.*?)</tr>', table).group(1)
         assert e(c.name) in row
-        assert f'<span class="band band-{c.band}">{e(r["band"][c.band])}</span>' in row
-        assert e(r["answered"].format(n=c.answered, of=c.indicators)) in row
+        assert f'<span class="band band-{c.band}">{e(t["band"][c.band])}</span>' in row  # the words of the text summary
+        assert e(t["summary"]["answered"].format(answered=c.answered, indicators=c.indicators)) in row
     assert {c.band for c in healthcare.conditions} >= {"concern", "discuss"}
 
 
@@ -217,16 +217,18 @@ def test_provisional_condition_says_what_to_ask_next(model):
 
 
 def test_the_focus_and_why_for_this_case(healthcare, healthcare_html):
-    r = labels().resolve(healthcare.language)["report"]
+    t = labels().resolve(healthcare.language)
     names = {c.id: c.name for c in healthcare.conditions}
     focus = section(healthcare_html, "focus")
     assert healthcare.focus is not None
-    assert f"{e(r['focus_start'])}: {e(names[healthcare.focus])}" in focus
+    assert f"{e(t['focus_start'])}: {e(names[healthcare.focus])}" in focus
     reason = re.search(r'<p class="reason">(.*?)</p>', focus, re.DOTALL).group(1)
     assert healthcare.focus_detail.reason == "exploration"
     for item in healthcare.focus_detail.exploration:  # it names what in this case made the choice
         assert e(next(o.name for o in healthcare.observations if o.id == item)) in reason
     assert reason.endswith("(§3.5, §3.2, §4.2)")
+    # the same sentence as the text summary's (one source: summary.reason)
+    assert reason.startswith(e(t["summary"]["reason"]["exploration"].split("{")[0]))
 
 
 def test_focus_reason_for_phase_order(model):
@@ -236,12 +238,13 @@ def test_focus_reason_for_phase_order(model):
     assert report.focus_detail.reason == "phase_order", report.focus_detail
     reason = re.search(r'<p class="reason">(.*?)</p>', section(render_html(report), "focus"), re.DOTALL).group(1)
     names = {c.id: c.name for c in report.conditions}
-    assert reason.startswith(f"{e(names[report.focus_detail.instead_of])} is in a worse state, but waits for "
+    assert reason.startswith(f"{e(names[report.focus_detail.instead_of])} scores worse, but it builds on "
                              f"{e(names[report.focus])}")
 
 
 def test_top_interventions_with_two_questions_and_a_because(healthcare, healthcare_html):
-    r = labels().resolve(healthcare.language)["report"]
+    t = labels().resolve(healthcare.language)
+    r = t["report"]
     advice = section(healthcare_html, "advice")
     items = re.findall(r'<li><strong><a href="#advice-(\d+)">(.*?)</a></strong>(.*?)</li>\n(?=<li><strong>|</ol>)',
                        advice, re.DOTALL)
@@ -249,7 +252,7 @@ def test_top_interventions_with_two_questions_and_a_because(healthcare, healthca
     assert [int(rank) for rank, _, _ in items] == [1, 2, 3, 4, 5]
     for a, (_, name, rest) in zip(healthcare.advice, items):
         assert name == e(a.name)
-        assert e(r["likelihood"][a.likelihood]) in rest
+        assert e(t["likelihood"][a.likelihood]) in rest
         assert re.findall(r"<li>(.*?)</li>", rest) == [e(q) for q in a.questions[:2]]
         if a.because:
             assert f'<p class="because"><span class="label">{e(r["because"])}:</span>' in rest
@@ -279,7 +282,8 @@ def test_ways_of_working_apart_from_interventions(healthcare, healthcare_html):
 
 
 def test_threatening_dynamics_in_words(healthcare, healthcare_html):
-    r = labels().resolve(healthcare.language)["report"]
+    t = labels().resolve(healthcare.language)
+    r = t["report"]
     dynamics = section(healthcare_html, "dynamics")
     threats = [d for d in healthcare.dynamics if d.polarity == "negative" and d.likelihood != "doubtful"]
     assert threats
@@ -287,8 +291,8 @@ def test_threatening_dynamics_in_words(healthcare, healthcare_html):
     for d in threats:
         assert f"<strong>{e(d.name)}</strong>" in dynamics
         line = dynamics[dynamics.index(f"<strong>{e(d.name)}</strong>"):].split(";")[0].split("</li>")[0]
-        assert e(r["likelihood"][d.likelihood]) in line
-        assert (e(r["seen"]["adviser"]) in line) == d.observed
+        assert e(t["likelihood"][d.likelihood]) in line
+        assert (e(t["summary"]["by_adviser"]) in line) == d.observed
         assert f'<li class="dyn-negative">{e(names[d.condition])}: ' in dynamics  # grouped per condition
     if any(not d.observed for d in threats):
         assert e(r["threats_inferred"]) in dynamics
@@ -296,16 +300,16 @@ def test_threatening_dynamics_in_words(healthcare, healthcare_html):
 
 
 def test_observed_by_some_respondents_and_observations_that_did_not_count(model):
-    # 4 of 7 respondents saw defensive behaviour; 1 of 7 saw enemy images, too few to count
+    # 4 of 9 respondents saw defensive behaviour; 1 of 9 saw enemy images, too few to count
     report = report_of(model, group_case("en", seen={"defensive_behaviour": 4, "enemy_images": 1}))
-    r = labels().resolve("en")["report"]
+    by = labels().resolve("en")["summary"]["by_respondents"]
     html = render_html(report)
     seen = {o.id: o for o in report.observations}
     assert seen["defensive_behaviour"].counts and not seen["enemy_images"].counts
     dynamics = section(html, "dynamics")
-    assert r["seen"]["count"].format(by=4, of=7) in dynamics
+    assert by.format(by=4, of=9) in dynamics
     uncounted = re.search(r'<ul class="plain uncounted">(.*?)</ul>', dynamics, re.DOTALL).group(1)
-    assert e(seen["enemy_images"].name) in uncounted and r["seen"]["count"].format(by=1, of=7) in uncounted
+    assert e(seen["enemy_images"].name) in uncounted and by.format(by=1, of=9) in uncounted
     assert e(seen["defensive_behaviour"].name) not in uncounted
 
 
@@ -319,10 +323,11 @@ def test_what_the_characteristics_ask(healthcare, healthcare_html):
 def test_no_focus_and_no_advice_for_a_healthy_case(model):
     healthy = next(p for p in EXAMPLES if "gezond" in p.name)
     report = model.advise(_load(model, healthy))
-    r = labels().resolve(report.language)["report"]
+    t = labels().resolve(report.language)
+    r = t["report"]
     html = render_html(report)
     assert report.focus is None and not report.advice and report.coverage.sufficient
-    assert e(r["reason"]["none"]) in section(html, "focus")
+    assert e(t["summary"]["reason"]["none"]) in section(html, "focus")
     assert e(r["advice_none"]) in section(html, "advice")
     assert 'id="too-little"' not in html and "advice-item" not in html
 
@@ -330,14 +335,15 @@ def test_no_focus_and_no_advice_for_a_healthy_case(model):
 def test_empty_case_gets_too_little_information(model):
     report = report_of(model, EMPTY)
     assert not report.coverage.sufficient
-    r = labels().resolve("nl")["report"]
+    t = labels().resolve("nl")
+    r = t["report"]
     html = render_html(report)
     summary = summary_of(html)
     part = section(html, "too-little")
-    assert e(r["too_little"]) in part
-    assert e(r["too_little_text"].format(min=report.coverage.min_answered)) in part
+    assert e(t["summary"]["insufficient"]) in part  # the words of the text summary
+    assert e(t["summary"]["insufficient_do"].format(n=report.coverage.min_answered)) in part
     # never what a healthy collaboration gets
-    assert e(r["reason"]["none"]) not in html and e(r["advice_none"]) not in html
+    assert e(t["summary"]["reason"]["none"]) not in html and e(r["advice_none"]) not in html
     assert 'id="advice"' not in html and 'id="focus"' not in html
     assert e(labels().resolve("nl")["advice_none"]) not in html
     assert summary.count('<span class="band band-unknown">') == 5
@@ -350,7 +356,7 @@ def test_empty_case_gets_too_little_information(model):
 
 
 def test_every_advice_item_with_its_trace_folded(healthcare, healthcare_html):
-    r = labels().resolve(healthcare.language)["report"]
+    t = labels().resolve(healthcare.language)
     part = section(healthcare_html, "interventions")
     items = re.findall(r'<details class="item advice-item" id="advice-(\d+)">(.*?)</details>', part, re.DOTALL)
     assert [int(rank) for rank, _ in items] == [a.rank for a in healthcare.advice]
@@ -371,7 +377,7 @@ def test_every_advice_item_with_its_trace_folded(healthcare, healthcare_html):
         assert len(re.findall("<li>", by_kind.get("against", ""))) == len(against)
         for s in a.why:
             assert f"<code>{e(s.rule)}" in html
-            assert f'<span class="basis basis-{s.basis}">{e(r["basis"][s.basis])}</span>' in html
+            assert f'<span class="basis basis-{s.basis}">{e(t["detail"]["basis"][s.basis])}</span>' in html
 
 
 def test_evidence_against_is_shown_apart(model):
@@ -496,7 +502,7 @@ def test_radar_without_scores(model):
 def test_radar_has_a_line_per_shown_organisation(group, group_html):
     shown = [o for o in group.organisations if o.shown]
     hidden = [o for o in group.organisations if not o.shown]
-    assert len(shown) == 2 and len(hidden) == 1
+    assert len(shown) == 2 and len(hidden) == 2
     svg = radar_svg(group_html)
     assert svg.count("<polygon") == 1 + len(shown)
     assert svg.count('<line class="axis"') == 5
@@ -504,12 +510,13 @@ def test_radar_has_a_line_per_shown_organisation(group, group_html):
     for o in shown:
         assert f"{e(o.label)} (n = {o.respondents})" in legend
     # the organisation too small to show is named in the legend only by its anonymous label
-    assert e(hidden[0].label) in legend and "Stichting Klein" not in group_html
-    assert e(hidden[0].label) not in svg
+    for o in hidden:
+        assert e(o.label) in legend and e(o.label) not in svg
+    assert "Stichting Klein" not in group_html and "Buurtteam Zuid" not in group_html
 
 
 def test_scores_per_organisation_hide_small_organisations(group, group_html):
-    r = labels().resolve(group.language)["report"]
+    t = labels().resolve(group.language)
     table = re.search(r'<table class="organisations">(.*?)</table>', group_html, re.DOTALL).group(1)
     for o in group.organisations:
         if o.shown:
@@ -518,11 +525,12 @@ def test_scores_per_organisation_hide_small_organisations(group, group_html):
                 assert number(value, 2, "nl") in table
         else:
             assert e(o.label) not in table
-            assert f"{e(o.label)}: {e(r['hidden'])}" in group_html
+            assert f"{e(o.label)}: {e(t['group']['hidden'])}" in group_html
 
 
 def test_divergences_with_their_threshold(group, group_html):
-    r = labels().resolve(group.language)["report"]
+    t = labels().resolve(group.language)
+    r = t["report"]
     part = section(group_html, "divergences")
     assert group.divergences
     rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.DOTALL)
@@ -533,8 +541,8 @@ def test_divergences_with_their_threshold(group, group_html):
         assert f'<td class="num">{gap}</td><td class="num">{number(d.threshold, 2, "nl")}</td>' in row
         for who in (d.high, d.low):
             assert e(who if who is not None else r["unnamed"]) in row
-    assert f"<th class=\"num\">{e(r['threshold'])}</th>" in part
-    assert "Stichting Klein" not in part
+    assert f"<th class=\"num\">{e(t['group']['threshold'].capitalize())}</th>" in part
+    assert "Stichting Klein" not in part and "Buurtteam Zuid" not in part
     # the small organisation is the lowest everywhere: no divergence may give a gap or a name
     assert all(d.gap is None and d.high is None and d.low is None for d in group.divergences)
 
@@ -597,12 +605,16 @@ def assert_self_contained(html: str) -> None:
 
 def test_both_languages(healthcare_html, model):
     en = render_html(model.advise(_load(model, HEALTHCARE), "en"))
-    nl_t, en_t = labels().resolve("nl")["report"], labels().resolve("en")["report"]
+    nl_t, en_t = labels().resolve("nl"), labels().resolve("en")
     assert healthcare_html.startswith('<!DOCTYPE html>\n<html lang="nl">')
     assert en.startswith('<!DOCTYPE html>\n<html lang="en">')
-    for key in ("title", "focus", "conditions", "appendix", "legend", "whole_case"):
+    for key in ("title", "appendix", "legend", "whole_case"):
+        assert e(nl_t["report"][key]) in healthcare_html, key
+        assert e(en_t["report"][key]) in en, key
+    for key in ("focus", "firings"):  # shared with the text output
         assert e(nl_t[key]) in healthcare_html, key
         assert e(en_t[key]) in en, key
+    assert e(nl_t["summary"]["conditions"]) in healthcare_html and e(en_t["summary"]["conditions"]) in en
     assert "Point of application" in en and "Aangrijpingspunt" in healthcare_html
     assert "Aangrijpingspunt" not in en and "Point of application" not in healthcare_html
     assert run("report", str(HEALTHCARE), "--lang", "en").output == en
@@ -624,6 +636,26 @@ def test_report_labels_exist_in_both_languages():
         assert text["nl"].strip() and text["en"].strip(), path
 
 
+def test_the_report_labels_repeat_no_other_label():
+    """One source per word: the page says band, likelihood, basis and every heading the text summary
+    also has with the same labels (band, likelihood, detail.basis, summary.*), not with copies."""
+    raw = labels().root
+
+    def leaves(value, path=""):
+        if set(value) == {"nl", "en"}:
+            yield path, (value["nl"], value["en"])
+        else:
+            for key, item in value.items():
+                yield from leaves(item, f"{path}.{key}" if path else key)
+
+    elsewhere = {text: path for path, text in leaves(raw) if not path.startswith("report.")}
+    copies = {path: elsewhere[text] for path, text in leaves(raw["report"], "report") if text in elsewhere}
+    assert copies == {}
+    for words in ("band", "likelihood", "basis", "reason", "seen.adviser", "seen.count", "firings"):
+        key, *rest = words.split(".")
+        assert key not in raw["report"] or (rest and rest[0] not in raw["report"][key]), words
+
+
 # --- the environments ----------------------------------------------------------------------------
 
 
@@ -632,6 +664,9 @@ def test_html_environment_escapes_and_the_text_one_does_not():
     assert html == "&lt;a &amp; b&gt;"
     assert environment().from_string("{{ x }}").render(x="<a & b>") == "<a & b>"
     assert html_environment().loader is environment().loader
+    for name in ("num", "section", "sections"):  # the shared filters, not copies
+        assert html_environment().filters[name] is environment().filters[name]
+    assert "fill" not in environment().filters  # the HTML's own filters stay out of the text environment
     assert html_environment().autoescape("report.html.j2") is True
     with pytest.raises(Exception, match="undefined"):
         html_environment().from_string("{{ missing }}").render()
