@@ -41,7 +41,8 @@ def rules(condition, section, lang, fmt) -> None:
                 continue
         selected.append(record)
     if fmt == "json":
-        text = to_json([{"id": r.id, "sections": r.sections, "claim": r.claim(lang)} for r in selected])
+        text = to_json([{"id": r.id, "sections": r.sections, "claim": r.claim(lang), "basis": r.basis,
+                         "basis_note": r.basis_note(lang) if r.basis_note else None} for r in selected])
     else:
         text = render("rules.text.j2", lang, rules=selected)
     click.echo(text, nl=False)

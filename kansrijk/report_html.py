@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, StrictUndefined, select_autoescape
+from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 from kansrijk.advice import Report
+from kansrijk.glossary import glossary
 from kansrijk.render import environment, labels
 
 TEMPLATE = "report.html.j2"
@@ -51,15 +52,10 @@ STYLES = (
 
 @cache
 def html_environment() -> Environment:
-    """The templates' environment for HTML: the same loader and filters (num, section, sections)
-    as the text reports, StrictUndefined, and autoescaping of everything."""
-    env = Environment(
-        loader=environment().loader, undefined=StrictUndefined, keep_trailing_newline=True,
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2", "svg", "xml"),
-                                     default_for_string=True, default=True),
-    )
-    for name in ("num", "section", "sections"):
-        env.filters[name] = environment().filters[name]
+    """The shared environment of kansrijk.render (its loader, StrictUndefined and the filters num,
+    section and sections) as an overlay that autoescapes everything, plus the HTML's own filters."""
+    env = environment().overlay(autoescape=select_autoescape(default_for_string=True, default=True))
+    env.filters = {**env.filters}  # an overlay shares the filter dict: add ours to a copy only
     env.filters["fill"] = fill
     env.filters["first_sentence"] = first_sentence
     env.filters["extract"] = lambda key, mapping: mapping.get(key, key)  # an id's name: ids|map('extract', names)
@@ -67,7 +63,7 @@ def html_environment() -> Environment:
 
 
 def fill(label: str, **values: Any) -> Markup:
-    """A label with its {placeholders} filled in, escaped: `t.report.answered|fill(n=3, of=4)`.
+    """A label with its {placeholders} filled in, escaped: `t.summary.answered|fill(answered=3, indicators=4)`.
     Values that are already markup (a macro's output) are kept; plain text is escaped."""
     return escape(label).format(**values)
 
@@ -230,8 +226,9 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
     lang = report.language
     t = labels().resolve(lang)
     advice = report.advice if top is None else report.advice[:top]
+    # the context every template gets from kansrijk.render.render: labels (t), glossary (g), lang
     return html_environment().get_template(TEMPLATE).render(
-        t=t, lang=lang, report=report, names={c.id: c.name for c in report.conditions},
+        t=t, g=glossary().terms(lang), lang=lang, report=report, names={c.id: c.name for c in report.conditions},
         observed_names={o.id: o.name for o in report.observations} | {d.id: d.name for d in report.dynamics},
         indicators=_indicator_names(lang), chart=radar(report, t), top=advice,
         adviser=audience == "adviser", detail=detail,

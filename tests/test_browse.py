@@ -19,6 +19,19 @@ def test_rules_lists_every_rule(model):
     assert [r["id"] for r in json.loads(result.output)] == [r.id for r in model.book.records]
 
 
+def test_rules_json_says_what_each_rule_rests_on(model):
+    """Every rule's basis (publication, reading, calibration) and, in the chosen language, why."""
+    for lang in ("nl", "en"):
+        data = {r["id"]: r for r in json.loads(run("rules", "--format", "json", "--lang", lang).output)}
+        for record in model.book.records:
+            assert data[record.id]["basis"] == record.basis, record.id
+            note = data[record.id]["basis_note"]
+            assert note == (record.basis_note(lang) if record.basis_note else None), record.id
+        readings = [r for r in data.values() if r["basis"] == "reading"]
+        assert readings and all(r["basis_note"] for r in readings)  # a reading always says why
+    assert {r["basis"] for r in data.values()} == {"publication", "reading", "calibration"}
+
+
 def test_rules_filter_by_section_and_condition(model):
     data = json.loads(run("rules", "--section", "§4.4", "--condition", "organisation", "--format", "json").output)
     assert data and all("§4.4" in r["sections"] for r in data)
