@@ -84,7 +84,8 @@ def rule(rule_id, lang, fmt) -> None:
         })
     else:
         text = render("rule.text.j2", lang, r=record, file=model.book.files[record.id],
-                      fed_by=model.book.feeding(record.id), feeds=model.book.fed(record.id), example=example)
+                      fed_by=model.book.feeding(record.id), feeds=model.book.fed(record.id), example=example,
+                      name_of=lambda kind, target: model.advisor.name_of(f"{kind}:{target}", lang))
     click.echo(text, nl=False)
 
 
