@@ -42,7 +42,7 @@ def test_rules_filter_by_section_and_condition(model):
 def test_rule_shows_everything_of_one_rule():
     result = run("rule", "INT-05", "--lang", "en")
     assert result.exit_code == 0
-    for part in ("Claim:", "§3.2", "If (all premises hold):", "observed rushed_to_contract", "Then: advice",
+    for part in ("Claim:", "§3.2", "If (all premises hold):", "observed Rushed to the contract [rushed_to_contract]", "Then: advice",
                  "Fed by: ", "INT-03", "Smallest example case", "The rule applies to this case"):
         assert part in result.output
 
