@@ -248,12 +248,15 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
 @click.option("--remove", "removes", multiple=True, metavar="ID", help="Remove an observation of the case.")
 @click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--detail", is_flag=True, help="Text and markdown: also the numbers (certainty, neglect, priority).")
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
+def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     """Advice for CASE before and after changing scores or observations, side by side.
 
-    Every change in focus, status, dynamics and advice names the rules behind it.
+    Every change in focus, status, dynamics and advice names the rules behind it; a new focus
+    comes with its reason. Text says statuses as bands and dynamics as likelihoods; the
+    certainties stay in --format json, and --detail adds them to the text.
 
     \b
     Example:
@@ -277,7 +280,7 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
             "before": summary(reports[0]), "after": summary(reports[1])})
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
-        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, names=names,
+        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,
                       name_of=lambda node: model.advisor.name_of(node, lang))
     write_output(text, output, force)
 
@@ -287,19 +290,25 @@ def whatif(case, sets, adds, removes, lang, fmt, output, force) -> None:
 @click.argument("new")
 @click.option("--lang", type=LANG, help="Output language; default: the new case's `language`.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
+@click.option("--detail", is_flag=True, help="Text: also the numbers (certainty, neglect, priority).")
 @click.option("-o", "--output", help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
-def compare(old, new, lang, fmt, output, force) -> None:
+def compare(old, new, lang, fmt, detail, output, force) -> None:
     """Monitoring (§5.4): compare an earlier assessment OLD with a later one NEW.
 
-    Shows the change per indicator and condition, the dynamics that appeared or resolved, and the
-    advice that appeared, disappeared or changed rank, each with the rules behind it. The new
-    assessment is run with the old one as its baseline, so the trend rules can fire.
+    Shows the dates of both, the change per indicator and condition, the dynamics that now
+    threaten or were resolved (emerged or gone, for a strength), and the advice that appeared,
+    disappeared or changed rank, each with the rules behind it; then the new assessment's focus
+    with its reason, its ways of working and its advice. The new assessment is run with the old
+    one as its baseline, so the trend rules can fire. An OLD not dated before NEW gets a note.
+    Text says statuses as bands and dynamics as likelihoods; the certainties stay in
+    --format json, and --detail adds them to the text.
 
     \b
     Example:
       kansrijk compare examples/monitoring/sociaal_domein_voorjaar.yaml examples/monitoring/sociaal_domein_najaar.yaml
     """
+    from kansrijk.advice_text import first_sentence
     from kansrijk.monitor import compare_cases
 
     model = load_model()
@@ -311,18 +320,26 @@ def compare(old, new, lang, fmt, output, force) -> None:
             "before": summary(result.before), "after": summary(result.after)})
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
-        text = render("compare.text.j2", lang, c=result, names=names,
-                      name_of=lambda node: model.advisor.name_of(node, lang))
+        text = render("compare.text.j2", lang, c=result, report=result.after, names=names, detail=detail,
+                      name_of=lambda node: model.advisor.name_of(node, lang), first_sentence=first_sentence)
     write_output(text, output, force)
 
 
 def summary(report) -> dict:
-    """The parts of a report that what-if compares."""
+    """The parts of a report that whatif and compare show: the numbers beside the words."""
+    focus = report.focus_detail
     return {
+        "date": report.date,
         "focus": report.focus,
-        "conditions": [{"id": c.id, "status": c.status, "neglect": c.neglect} for c in report.conditions],
-        "dynamics": [{"id": d.id, "certainty": d.certainty} for d in report.dynamics],
-        "advice": [{"rank": a.rank, "intervention": a.intervention, "priority": a.priority} for a in report.advice],
+        "focus_reason": {"reason": focus.reason, "sections": focus.sections, "instead_of": focus.instead_of},
+        "conditions": [{"id": c.id, "status": c.status, "band": c.band, "neglect": c.neglect}
+                       for c in report.conditions],
+        "dynamics": [{"id": d.id, "polarity": d.polarity, "certainty": d.certainty, "likelihood": d.likelihood}
+                     for d in report.dynamics],
+        "methods": [{"id": m.id, "default": m.default, "certainty": m.certainty, "likelihood": m.likelihood}
+                    for m in report.methods],
+        "advice": [{"rank": a.rank, "intervention": a.intervention, "priority": a.priority,
+                    "likelihood": a.likelihood} for a in report.advice],
     }
 
 

@@ -26,6 +26,11 @@ class ScoreChange(Strict):
 class Comparison(Strict):
     old: str
     new: str
+    old_date: str | None  # of each assessment, ISO, when the case carries one
+    new_date: str | None
+    # False when OLD is not dated before NEW: the comparison still runs, the output says so;
+    # None when either is undated
+    in_order: bool | None
     scores: list[ScoreChange]
     changes: list[Change]
     before: Report
@@ -51,5 +56,7 @@ def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Compari
                 level=level, id=ident, name=model.kb.item_of_node(f"trend:{ident}").name(lang), before=a, after=b,
                 delta=None if a is None or b is None else round(b - a, 2),
             ))
-    return Comparison(old=old.name, new=new.name, scores=rows,
+    dated = old.date is not None and new.date is not None
+    return Comparison(old=old.name, new=new.name, old_date=before.date, new_date=after.date,
+                      in_order=old.date < new.date if dated else None, scores=rows,
                       changes=compare(before, after, before_inference, after_inference), before=before, after=after)

@@ -22,16 +22,50 @@ class Edit(Strict):
     value: int | None = None
 
 
+# the bands from best to worst: a status that moves up this list improves
+BAND_ORDER = ("strong", "discuss", "concern")
+
+
 class Change(Strict):
+    """One difference between two reports. The numbers (certainties, neglect) are for JSON and
+    --detail; people read the words beside them: a band per status, a likelihood per dynamic."""
+
     kind: str  # focus | status | dynamic | advice
     id: str | None
     change: str  # appeared | disappeared | moved | changed
     before: str | float | int | None
     after: str | float | int | None
-    rules: list[str]
-    # for a status: the neglect certainty behind it, before and after
+    rules: list[str]  # rules whose firings differ between the two runs, behind this change
+    # for a status: the neglect certainty behind it, and its band, before and after
     before_neglect: float | None = None
-    after_neglect: float | None = None  # rules whose firings differ between the two runs, behind this change
+    after_neglect: float | None = None
+    before_band: str | None = None  # strong | discuss | concern | unknown
+    after_band: str | None = None
+    # for a dynamic: whether it threatens or helps, and its likelihood before and after
+    polarity: str | None = None  # negative | positive
+    before_likelihood: str | None = None  # certain | likely | possible | doubtful
+    after_likelihood: str | None = None
+    # for the focus: why each report chose it (Focus.reason)
+    before_reason: str | None = None
+    after_reason: str | None = None
+
+    def in_words(self) -> bool:
+        """Whether the change shows without numbers: a status changes band, a dynamic appears,
+        disappears or changes likelihood; a change of certainty alone shows only in --detail."""
+        if self.kind == "status":
+            return self.before_band != self.after_band
+        if self.kind == "dynamic" and self.change == "changed":
+            return self.before_likelihood != self.after_likelihood
+        return True
+
+    def direction(self) -> str:
+        """better | worse for a status that changes band, more | less for a dynamic that changes
+        likelihood, else changed: the word a person reads beside the before and after."""
+        if self.kind == "status" and self.in_words() and {self.before_band, self.after_band} <= set(BAND_ORDER):
+            return "better" if BAND_ORDER.index(self.after_band) < BAND_ORDER.index(self.before_band) else "worse"
+        if self.kind == "dynamic" and self.change == "changed" and self.in_words():
+            return "more" if self.after > self.before else "less"
+        return "changed"
 
 
 class WhatIf(Strict):
@@ -119,11 +153,14 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
     if before_report.focus != after_report.focus:
         nodes = [f"neglect:{c}" for c in (before_report.focus, after_report.focus) if c]
         changes.append(Change(kind="focus", id=None, change="changed", before=before_report.focus,
-                              after=after_report.focus, rules=_rules(before, after, *nodes)))
+                              after=after_report.focus, rules=_rules(before, after, *nodes),
+                              before_reason=before_report.focus_detail.reason,
+                              after_reason=after_report.focus_detail.reason))
     for old, new in zip(before_report.conditions, after_report.conditions):
         if old.status != new.status or old.neglect != new.neglect:
             changes.append(Change(kind="status", id=old.id, change="changed", before=old.status, after=new.status,
                                   before_neglect=old.neglect, after_neglect=new.neglect,
+                                  before_band=old.band, after_band=new.band,
                                   rules=_rules(before, after, f"neglect:{old.id}")))
     old_dyn = {d.id: d for d in before_report.dynamics}
     new_dyn = {d.id: d for d in after_report.dynamics}
@@ -133,7 +170,9 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
             continue
         change = "appeared" if a is None else "disappeared" if b is None else "changed"
         changes.append(Change(kind="dynamic", id=ident, change=change, before=a and a.certainty,
-                              after=b and b.certainty, rules=_rules(before, after, f"dynamic:{ident}")))
+                              after=b and b.certainty, polarity=(a or b).polarity,
+                              before_likelihood=a and a.likelihood, after_likelihood=b and b.likelihood,
+                              rules=_rules(before, after, f"dynamic:{ident}")))
     old_adv = {a.intervention: a for a in before_report.advice}
     new_adv = {a.intervention: a for a in after_report.advice}
     order = [a.intervention for a in after_report.advice] + [a.intervention for a in before_report.advice]

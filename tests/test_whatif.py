@@ -1,6 +1,7 @@
 """whatif: before and after, every change with the rule behind it."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -61,6 +62,66 @@ def test_text_shows_before_and_after_side_by_side():
     assert "disappears" in result.output and "; rules: " in result.output
 
 
+INTERESTS_FIXED = [f"--set={i}=5" for i in ("interests.genuine_interest", "interests.value_for_each",
+                                             "interests.room_to_negotiate", "interests.real_dialogue")] + [
+    "--remove", "rushed_to_contract", "--remove", "permanent_negotiation", "--remove", "backing_not_involved"]
+
+
+def focus_rows(text: str, label: str) -> list[str]:
+    """The focus row of the before/after table and the line under it."""
+    lines = text.splitlines()
+    i = next(n for n, line in enumerate(lines) if line.startswith(label))
+    return lines[i:i + 2]
+
+
+def test_a_new_focus_comes_with_its_reason():
+    result = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    row, reason = focus_rows(result.output, "Point of application (§5.3)")
+    assert row.split()[-3:] == ["A", "meaningful", "ambition"]
+    # the reason the advice gives for this focus (_macros.j2), in one line with its section
+    assert reason.startswith("  ") and "A meaningful ambition" in reason and re.search(r"\(§\d", reason)
+    assert "\u00a0" not in reason
+
+
+def test_an_unchanged_focus_gets_no_reason_line():
+    result = run("whatif", str(HEALTHCARE), "--set", "relationship.trust=2", "--lang", "en")
+    _, below = focus_rows(result.output, "Point of application (§5.3)")
+    assert below.startswith("A meaningful ambition ")
+
+
+def test_text_says_bands_and_likelihoods_json_and_detail_the_numbers():
+    english = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
+    assert "status Respect for each other's interests: improves (concern -> strong)" in english
+    changes = english.split("What changes", 1)[1]
+    assert not re.search(r"(?<![§\d.])\d[.,]\d", changes) and "priority" not in english
+    table = english.split("What changes", 1)[0]
+    assert "Respect for each other's interests     concern" in table and " weak " not in table
+    detail = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en", "--detail").output
+    assert re.search(r"improves \(concern 1\.00 -> strong -\d\.\d\d\)", detail)
+    assert "[priority " in detail
+    data = whatif_json(*INTERESTS_FIXED)
+    status = next(c for c in data["changes"] if c["kind"] == "status" and c["id"] == "interests")
+    assert (status["before_band"], status["after_band"]) == ("concern", "strong")
+    focus = next(c for c in data["changes"] if c["kind"] == "focus")
+    assert focus["before_reason"] and focus["after_reason"] == data["after"]["focus_reason"]["reason"]
+
+
+def test_a_change_in_certainty_alone_shows_only_in_detail():
+    text = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en").output
+    assert "(concern -> concern)" not in text and "Changes in certainty alone: 2; --detail shows them." in text
+    detail = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en", "--detail").output
+    assert "changes (concern 1.00 -> concern 0.99)" in detail and "Changes in certainty alone" not in detail
+
+
+def test_dynamics_are_worded_per_polarity():
+    english = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
+    assert "dynamic Motivated partners: emerges (– -> likely)" in english
+    assert "dynamic Defensive behaviour: disappears (likely -> –)" in english
+    dutch = run("whatif", str(HEALTHCARE), "--add", "enemy_images", "--lang", "nl").output
+    assert "dynamiek Vijandbeelden: dreigt (– -> " in dutch
+
+
 @pytest.mark.parametrize("args, message", [
     (["--set", "relationship.trust"], "is not INDICATOR=VALUE"),
     (["--set", "relationship.trust=high"], "'high' is not a whole number"),
@@ -91,3 +152,16 @@ def test_whatif_on_every_example(example, model):
     data = json.loads(result.output)
     assert data["changes"], "removing an observation or a very low score changes something"
     assert all(c["rules"] for c in data["changes"] if c["change"] in ("appeared", "disappeared"))
+
+
+@pytest.mark.parametrize("args", [("--detail",), ()], ids=["detail", "summary"])
+def test_new_words_and_reasons_are_one_language(args):
+    from tests.test_language import dutch_slips, english_slips
+
+    def text(lang):
+        result = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--add", "enemy_images", "--lang", lang, *args)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert dutch_slips(text("en")) == []
+    assert english_slips(text("nl")) == []
