@@ -125,8 +125,10 @@ def test_detail_adds_the_numbers_and_json_keeps_them(data):
 # -- the dates of both assessments ---------------------------------------------------------------
 
 def dated(tmp_path, source, date):
+    """A copy of an assessment with another date (None: undated)."""
     target = tmp_path / f"{date}.yaml"
-    target.write_text(f"date: {date}\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    text = re.sub(r"^date: .*\n", "", source.read_text(encoding="utf-8"), flags=re.M)
+    target.write_text((f"date: {date}\n" if date else "") + text, encoding="utf-8")
     return target
 
 
@@ -150,9 +152,11 @@ def test_an_old_assessment_not_dated_before_the_new_one_gets_a_note(tmp_path):
     assert "Let op: de eerdere meting (2024-10-02) is niet van vóór de nieuwe (2024-10-02)" in dutch
 
 
-def test_undated_assessments_get_no_dates_and_no_note(data):
+def test_undated_assessments_get_no_dates_and_no_note(tmp_path):
+    spring, autumn = dated(tmp_path, SPRING, None), dated(tmp_path, AUTUMN, "")
+    data = json.loads(compare(spring, autumn, "--format", "json").output)
     assert data["old_date"] is None and data["in_order"] is None
-    assert "assessment of" not in compare(SPRING, AUTUMN, "--lang", "en").output
+    assert "assessment of" not in compare(spring, autumn, "--lang", "en").output
 
 
 # -- monitoring itself (§5.4): the new assessment's focus, reason and ways of working ------------

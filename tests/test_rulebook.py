@@ -259,7 +259,7 @@ def test_rule_command_shows_basis_and_why(model):
     assert "Grondslag: lezing van het instrument" in dutch.output
     assert f"Waarom: {record.basis_note.nl}" in dutch.output
     low = CliRunner().invoke(main, ["rule", "CHA-14", "--lang", "en"])
-    assert "characteristic diversity <= low" in low.output and ">= high" not in low.output
+    assert "characteristic Diversity of the parties [diversity] <= low" in low.output and ">= high" not in low.output
 
 
 def test_rules_command_marks_the_basis_of_each_rule():
