@@ -23,6 +23,7 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 from kansrijk.advice import Report
+from kansrijk.advice_text import for_audience
 from kansrijk.glossary import glossary
 from kansrijk.render import environment, labels
 
@@ -129,8 +130,9 @@ def radar(report: Report, t: dict[str, Any]) -> dict[str, Any]:
     the whole case and one per organisation whose scores may be shown.
 
     A condition without a score gets no point: never the centre, which would read as the lowest
-    score. Its axis is dashed and its label says why (unknown, or known from observations only);
-    a line with such a gap is drawn as the segments between neighbouring known axes, unfilled."""
+    score. Its axis is dashed and its label says why (unknown, known from observations only, or
+    its mean withheld because too few answered); an organisation's withheld mean gets no point
+    either. A line with such a gap is drawn as the segments between neighbouring known axes, unfilled."""
     words = t["report"]
     conditions = report.conditions
     n = len(conditions)
@@ -144,7 +146,9 @@ def radar(report: Report, t: dict[str, Any]) -> dict[str, Any]:
         anchor = "middle" if abs(cos) < 0.2 else ("start" if cos > 0 else "end")
         lines = wrap(c.name)
         mark = None
-        if c.score is None:
+        if c.score_withheld:
+            mark = words["radar_withheld"]
+        elif c.score is None:
             mark = words["radar_unknown"] if c.status == "unknown" else words["radar_no_score"]
         count = len(lines) + (1 if mark else 0)
         # labels above the chart grow upwards, the others downwards
@@ -201,10 +205,11 @@ def long_date(iso: str | None, months: str) -> str | None:
 
 
 def threats(report: Report) -> list[tuple[str, list]]:
-    """The negative dynamics that are at least possible, per condition in the report's order."""
+    """The negative dynamics that are at least possible or that someone observed (an observation
+    that counts stays visible, whatever its likelihood), per condition in the report's order."""
     grouped: dict[str, list] = {}
     for d in report.dynamics:
-        if d.polarity == "negative" and d.likelihood != "doubtful":
+        if d.polarity == "negative" and (d.observed or d.likelihood != "doubtful"):
             grouped.setdefault(d.condition, []).append(d)
     return list(grouped.items())
 
@@ -223,6 +228,7 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
     no notes and no rule trace); detail: the appendix's folded sections start open."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+    report = for_audience(report, audience)  # the same page whichever command asks for it
     lang = report.language
     t = labels().resolve(lang)
     advice = report.advice if top is None else report.advice[:top]
@@ -233,7 +239,7 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
         indicators=_indicator_names(lang), chart=radar(report, t), top=advice,
         adviser=audience == "adviser", detail=detail,
         date=long_date(report.date, t["report"]["months"]),
-        # the summary names the threats that are at least possible; the appendix lists every dynamic
+        # the summary names the threats that are at least possible or observed; the appendix lists every dynamic
         threats=threats(report),
         uncounted=[o for o in report.observations if not o.counts],
     )

@@ -139,3 +139,182 @@ def test_a_provisional_band_says_what_to_ask(tmp_path):
     text = run("advise", case, "--lang", "en").output
     assert "Assessment of 2025-03-01" in text
     assert "provisional — ask about: Value for each partner" in text
+
+
+# --- review of the summary (issue 7): each reason its own sentence, what is known always shown -----
+
+from kansrijk.render import labels  # noqa: E402
+from tests.report_cases import INDICATORS  # noqa: E402
+
+
+def of(condition, score):
+    return {i: score for i in INDICATORS if i.startswith(condition + ".")}
+
+
+def write(tmp_path, name, **data):
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(json.dumps({"name": name, **data}), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+ALL = ("ambition", "interests", "relationship", "organisation", "process")
+# one case per focus reason (kansrijk/phases.py FocusReason)
+REASONS = {
+    "exploration": None,  # examples/zorgalliantie.yaml: rushed to the contract
+    # organisation looks worse but waits for the ambition (§3.4: the publication says so)
+    "phase_order": {"scores": of("ambition", 3) | of("organisation", 1)},
+    # everything at 'discuss'; relationships look a little worse, but the first phases come first (§3.5)
+    "first_phases": {"scores": {i: 3 for i in INDICATORS}},
+    "only": {"scores": of("ambition", 1) | {i: 5 for i in INDICATORS if not i.startswith("ambition.")}},
+    "most_neglected": {"scores": of("ambition", 3) | of("interests", 1) | of("relationship", 5)
+                       | of("organisation", 5) | of("process", 5)},
+    "none": {"scores": {i: 5 for i in INDICATORS}},
+    "insufficient": {},
+}
+
+
+def flat(output: str) -> str:
+    """Output as running text: line breaks, indents and markdown emphasis gone."""
+    return " ".join(re.sub(r"\*\*|(?<!\w)_|_(?!\w)", "", output).split())
+
+
+def sentence(label: str) -> str:
+    """The longest literal part of a label with {placeholders}: what only that sentence says."""
+    return max(re.split(r"\{\w+\}", label), key=len).strip(" .,:;()")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_every_focus_reason_has_its_own_sentence(tmp_path, fmt, lang):
+    reasons = labels().resolve(lang)["summary"]["reason"]
+    own = {r: sentence(reasons[r]) for r in REASONS if r in reasons}
+    own["insufficient"] = sentence(labels().resolve(lang)["summary"]["insufficient_do"])
+    for reason, data in REASONS.items():
+        path = HEALTHCARE if data is None else write(tmp_path, reason, **data)
+        report = json.loads(run("advise", path, "--format", "json", "--lang", lang).output)
+        assert report["focus_detail"]["reason"] == reason, (reason, report["focus_detail"])
+        text = run("advise", path, "--format", fmt, "--lang", lang).output
+        head = text.split(labels().resolve(lang)["summary"]["conditions"])[0]
+        for other, words in own.items():
+            assert (words in flat(head)) == (other == reason), (reason, other)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_first_phases_names_the_case(tmp_path, fmt):
+    path = write(tmp_path, "level", scores=REASONS["first_phases"]["scores"])
+    text = run("advise", path, "--format", fmt, "--lang", "en").output
+    head = flat(text.split("Conditions")[0])
+    assert ("Attention to personal relationships looks a little more neglected, but needs work to the same "
+            "degree as A meaningful ambition (discuss). The key lies in the first phases") in head
+    assert "so start with A meaningful ambition. (§3.5)" in head
+    assert "the most neglected" not in head
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_phase_order_says_looks_more_neglected_and_whose_reading(tmp_path, fmt):
+    publication = write(tmp_path, "pub", scores=of("ambition", 3) | of("organisation", 1))
+    head = flat(run("advise", publication, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
+    assert "Well organised looks more neglected, but it builds on A meaningful ambition" in head
+    assert "scores worse" not in head and "the tool's reading" not in head  # §3.4 says so itself
+    assert "(§3.4, §3.5)" in head
+    reading = write(tmp_path, "reading", scores=of("ambition", 3) | of("process", 1))
+    head = flat(run("advise", reading, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
+    assert "A joint process looks more neglected, but it builds on A meaningful ambition" in head
+    assert "(the tool's reading; §3.5)" in head
+    nl = run("advise", reading, "--format", fmt, "--lang", "nl").output
+    assert "lijkt meer verwaarloosd" in nl and "(lezing van het instrument; §3.5)" in flat(nl)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_only_known_condition_says_so_and_names_the_unknown(tmp_path, fmt):
+    path = write(tmp_path, "one", scores=of("ambition", 1))
+    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    assert "A meaningful ambition is the only one of the known conditions that needs work." in text
+    assert "Unknown: Respect for each other's interests, Attention to personal relationships, Well organised" in text
+    every = write(tmp_path, "every", **REASONS["only"])
+    text = flat(run("advise", every, "--format", fmt, "--lang", "en").output)
+    assert "A meaningful ambition is the only condition that needs work." in text and "Unknown:" not in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_too_little_information_still_shows_what_is_known(tmp_path, fmt):
+    """Only characteristics and one indicator: too little to advise, but the provisional status,
+    what to ask next and the characteristics' points (§2) are there."""
+    path = write(tmp_path, "thin", characteristics={"diversity": "low"}, scores={"interests.genuine_interest": 1})
+    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    assert "Too little information to advise." in text
+    assert "provisional — ask about: Value for each partner" in text
+    assert "Dealing with the characteristics (§2)" in text and "more likely to compete" in text
+    assert "No interventions" not in text and "no condition needs work" not in text.lower()
+    only = write(tmp_path, "only", characteristics={"mutual_dependence": "high"})
+    text = flat(run("advise", only, "--format", fmt, "--lang", "en").output)
+    assert "Too little information to advise." in text and "Mutual dependence (high)" in text
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_ways_of_working_say_why_they_were_chosen(tmp_path, fmt):
+    text = run("advise", HEALTHCARE, "--format", fmt, "--lang", "en").output
+    methods = text.split("How to go about it (§5)")[1].split("Interventions")[0]
+    assert "because: score Genuine dialogue = 1" in methods
+    default = write(tmp_path, "default", scores=of("ambition", 2) | of("interests", 4))
+    methods = flat(run("advise", default, "--format", fmt, "--lang", "en").output).split("How to go about it")[1]
+    assert "Analyse together — general way of working" in methods.split("Interventions")[0]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_a_characteristic_shows_the_point_for_this_case(tmp_path, fmt):
+    """§2: partners much alike are more likely to compete (CHA-14), not the generic 'use the differences'."""
+    path = write(tmp_path, "alike", characteristics={"diversity": "low"}, scores=of("interests", 1) | of("ambition", 4))
+    for lang, claim in (("en", "Partners who are very much alike and operate in the same field talk past each "
+                                "other less but are more likely to compete"),
+                        ("nl", "Partners die sterk op elkaar lijken en zich op hetzelfde terrein bewegen")):
+        text = flat(run("advise", path, "--format", fmt, "--lang", lang).output)
+        heed = text.split("(§2)")[-1]
+        assert claim in heed
+        assert "Look deliberately for partners" not in heed and "Zoek gericht naar partners" not in heed
+
+
+def eight_respondents(observed_by: int):
+    respondents = [{"organisation": org, "scores": {i: score for i in INDICATORS}}
+                   for org, score in [("A", 3)] * 4 + [("B", 4)] * 4]
+    for r in respondents[:observed_by]:
+        r["observations"] = ["enemy_images"]
+    return respondents
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_an_observation_that_counts_stays_in_the_summary(tmp_path, fmt):
+    path = write(tmp_path, "eight", respondents=eight_respondents(2))
+    report = json.loads(run("advise", path, "--format", "json").output)
+    dynamic = next(d for d in report["dynamics"] if d["id"] == "enemy_images")
+    assert dynamic["likelihood"] == "doubtful" and dynamic["seen"]["weight"] >= 0.2
+    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    assert "Enemy images — doubtful, observed by 2 of 8 respondents" in text
+
+
+def withheld_case():
+    """Two organisations of three; one indicator answered by one person only (min_group 3)."""
+    respondents = [{"organisation": org, "scores": {i: 3 for i in INDICATORS if i != "ambition.shared"}}
+                   for org in ("A", "A", "A", "B", "B", "B")]
+    respondents[0]["scores"]["ambition.shared"] = 1
+    return {"respondents": respondents}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_withheld_values_say_so(tmp_path, fmt):
+    path = write(tmp_path, "withheld", **withheld_case())
+    report = json.loads(run("advise", path, "--format", "json").output)
+    ambition = next(c for c in report["conditions"] if c["id"] == "ambition")
+    assert ambition["score"] is None and ambition["score_withheld"]
+    text = run("advise", path, "--format", fmt, "--lang", "en", "--detail").output
+    summary, trace = text.split("The reasoning")
+    assert "mean not shown: too few answers" in summary
+    assert "A meaningful ambition" in trace and "not shown: too few answers" in trace.split("Scores per organisation")[1]
+    assert "None" not in text
+
+
+def test_one_source_per_word():
+    detail = labels().root["detail"]
+    for key in ("certainty", "priority", "from", "rule_gives"):
+        assert key not in detail, f"detail.{key} copies a label used elsewhere"
+    assert "phase_order_plain" not in labels().root["summary"]["reason"]

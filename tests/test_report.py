@@ -189,7 +189,7 @@ def test_case_name_date_and_notes(model, healthcare, healthcare_html):
     assert "<p class=\"meta\">Assessment of 12 March 2025</p>" in dated
     nl = render_html(report_of(model, PARTIAL, "nl"))
     assert "Meting van 12 maart 2025" in nl
-    assert "Meting van" not in healthcare_html  # no date, no date line
+    assert "Meting van" not in render_html(report_of(model, EMPTY))  # no date, no date line
 
 
 def test_every_condition_with_its_band_and_basis(healthcare, healthcare_html):
@@ -238,7 +238,7 @@ def test_focus_reason_for_phase_order(model):
     assert report.focus_detail.reason == "phase_order", report.focus_detail
     reason = re.search(r'<p class="reason">(.*?)</p>', section(render_html(report), "focus"), re.DOTALL).group(1)
     names = {c.id: c.name for c in report.conditions}
-    assert reason.startswith(f"{e(names[report.focus_detail.instead_of])} scores worse, but it builds on "
+    assert reason.startswith(f"{e(names[report.focus_detail.instead_of])} looks more neglected, but it builds on "
                              f"{e(names[report.focus])}")
 
 
@@ -316,8 +316,9 @@ def test_observed_by_some_respondents_and_observations_that_did_not_count(model)
 def test_what_the_characteristics_ask(healthcare, healthcare_html):
     heed = section(healthcare_html, "heed")
     assert healthcare.heed
-    for h in healthcare.heed:
-        assert e(h.name) in heed and e(h.asks) in heed
+    for h in healthcare.heed:  # the point the rule that concluded it makes for this case
+        claim = next(s.claim for s in h.why if s.decisive and s.concludes == f"heed:{h.characteristic}")
+        assert e(h.name) in heed and e(claim) in heed
 
 
 def test_no_focus_and_no_advice_for_a_healthy_case(model):
@@ -722,3 +723,102 @@ def test_advise_format_html_is_the_report():
     advise = CliRunner().invoke(main, ["advise", case, "--lang", "en", "--format", "html"])
     assert report.exit_code == advise.exit_code == 0
     assert advise.output == report.output and advise.output.startswith("<!DOCTYPE html>")
+
+
+# --- review of the summary (issue 7): the page says what the text and markdown say -----------------
+
+from tests.test_advice_output import REASONS, eight_respondents, of, sentence, withheld_case  # noqa: E402
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_focus_reason_has_its_own_sentence_on_the_page(model, lang):
+    t = labels().resolve(lang)
+    own = {r: sentence(t["summary"]["reason"][r]) for r in REASONS if r in t["summary"]["reason"]}
+    own["insufficient"] = sentence(t["summary"]["insufficient_do"])
+    for reason, data in REASONS.items():
+        if data is None:
+            report = model.advise(_load(model, HEALTHCARE), lang)
+        else:
+            report = report_of(model, {"name": reason, **data}, lang)
+        assert report.focus_detail.reason == reason
+        page = summary_of(render_html(report))
+        head = page[:page.index('<section id="conditions">')]
+        for other, words in own.items():
+            assert (e(words) in head) == (other == reason), (reason, other)
+
+
+def test_first_phases_phase_order_and_only_known_on_the_page(model):
+    level = report_of(model, {"name": "level", "language": "en", **REASONS["first_phases"]})
+    head = section(render_html(level), "focus")
+    assert ("Attention to personal relationships looks a little more neglected, but needs work to the same "
+            "degree as A meaningful ambition (discuss).") in head and "(§3.5)" in head
+    reading = report_of(model, {"name": "r", "language": "en", "scores": of("ambition", 3) | of("process", 1)})
+    head = section(render_html(reading), "focus")
+    assert "A joint process looks more neglected" in head and e("(the tool's reading; §3.5)") in head
+    one = report_of(model, {"name": "one", "language": "en", "scores": of("ambition", 1)})
+    html = render_html(one)
+    assert "is the only one of the known conditions that needs work" in section(html, "focus")
+    assert e("Unknown: Respect for each other's interests") in section(html, "conditions")
+
+
+def test_too_little_information_shows_what_is_known_and_no_clean_bill(model):
+    thin = report_of(model, {"name": "thin", "language": "en", "characteristics": {"diversity": "low"},
+                             "scores": {"interests.genuine_interest": 1}})
+    assert not thin.coverage.sufficient
+    r = labels().resolve("en")["report"]
+    html = render_html(thin)
+    summary = summary_of(html)
+    assert 'id="too-little"' in summary
+    interests = re.search(r'<tr id="condition-interests">(.*?)</tr>', summary).group(1)
+    assert r["provisional"] in interests and "Value for each partner" in interests
+    assert "more likely to compete" in section(html, "heed")
+    assert e(r["threats_none"]) not in html
+    only = report_of(model, {"name": "only", "language": "en", "characteristics": {"mutual_dependence": "high"}})
+    html = render_html(only)
+    assert "Mutual dependence" in section(html, "heed") and e(r["threats_none"]) not in html
+
+
+def test_withheld_values_on_the_page(model):
+    """One of the three people of organisation A answered 'shared ambition': its value, the means built
+    on it and A's ambition mean are not shown, and the radar gets no point for them."""
+    report = report_of(model, {"name": "w", "language": "en", **withheld_case()})
+    t = labels().resolve("en")
+    withheld = e(t["summary"]["withheld"])
+    html = render_html(report)
+    assert "None" not in html
+    row = re.search(r'<tr id="condition-ambition">(.*?)</tr>', html).group(1)
+    assert withheld in row
+    numbers = re.search(r'<tr id="numbers-ambition">(.*?)</tr>', html).group(1)
+    assert withheld in numbers
+    organisations = re.search(r'<table class="organisations">(.*?)</table>', html, re.DOTALL).group(1)
+    ambition = re.search(r"<tr><td>A meaningful ambition</td>(.*?)</tr>", organisations).group(1)
+    assert ambition.count(withheld) == 2  # the whole case and organisation A; B answered none of it
+    svg = radar_svg(html)
+    axis = next(a for a in radar(report, t)["axes"] if a["id"] == "ambition")
+    assert axis["missing"] and axis["mark"][1] == t["report"]["radar_withheld"]
+    points = re.findall(r"<title>(.*?): ", svg)  # a point's title: "<line> — <condition>: <mean>"
+    assert "A — A meaningful ambition" not in points and "Whole case — A meaningful ambition" not in points
+    assert "B — A meaningful ambition" in points  # B's mean rests on three answers per indicator
+    facts = appendix_of(html)
+    assert f"Shared ambition ({withheld})" in facts
+
+
+def test_an_observation_that_counts_stays_on_the_page(model):
+    report = report_of(model, {"name": "eight", "language": "en", "respondents": eight_respondents(2)})
+    dynamic = next(d for d in report.dynamics if d.id == "enemy_images")
+    assert dynamic.likelihood == "doubtful"
+    dynamics = section(render_html(report), "dynamics")
+    assert "<strong>Enemy images</strong>" in dynamics and "observed by 2 of 8 respondents" in dynamics
+
+
+def test_the_default_way_of_working_says_it_is_general(model):
+    report = report_of(model, {"name": "d", "language": "en", "scores": of("ambition", 2) | of("interests", 4)})
+    assert report.methods[0].default
+    assert "<strong>Analyse together</strong> — general way of working" in section(render_html(report), "methods")
+
+
+def test_a_characteristic_shows_its_point_on_the_page(model):
+    report = report_of(model, {"name": "alike", "language": "en", "characteristics": {"diversity": "low"},
+                               "scores": of("interests", 1) | of("ambition", 4)})
+    heed = section(render_html(report), "heed")
+    assert "more likely to compete" in heed and "Look deliberately for partners" not in heed
