@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from kansrijk.model import Model
-from kansrijk.render import render
+from kansrijk.render import labels, render
 from kansrijk.rulebook import BASES, RuleRecord
 from kansrijk.text import section_sort_key
 
@@ -47,4 +47,5 @@ def rules_markdown(model: Model) -> str:
         sections=section_table(model), bases=basis_table(model), files=dict(sorted(files.items())),
         premise_text=premise_text,
         book=model.book,
+        basis_labels=labels().root["basis"],  # both languages: the page is bilingual
     )

@@ -378,7 +378,7 @@ def test_every_advice_item_with_its_trace_folded(healthcare, healthcare_html):
         assert len(re.findall("<li>", by_kind.get("against", ""))) == len(against)
         for s in a.why:
             assert f"<code>{e(s.rule)}" in html
-            assert f'<span class="basis basis-{s.basis}">{e(t["detail"]["basis"][s.basis])}</span>' in html
+            assert f'<span class="basis basis-{s.basis}">{e(t["basis"]["names"][s.basis])}</span>' in html
 
 
 def test_evidence_against_is_shown_apart(model):
@@ -639,7 +639,7 @@ def test_report_labels_exist_in_both_languages():
 
 def test_the_report_labels_repeat_no_other_label():
     """One source per word: the page says band, likelihood, basis and every heading the text summary
-    also has with the same labels (band, likelihood, detail.basis, summary.*), not with copies."""
+    also has with the same labels (band, likelihood, basis.names, summary.*), not with copies."""
     raw = labels().root
 
     def leaves(value, path=""):
