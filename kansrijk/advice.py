@@ -141,6 +141,7 @@ class HeedItem(Strict):
     level: str
     name: str
     asks: str
+    point: str  # what it means in this case: the claim of the rule that concluded it
     certainty: float
     likelihood: str
     why: list[Step]
@@ -523,9 +524,11 @@ class Advisor:
         heed = []
         for target, certainty in self.held(inference, "heed"):
             characteristic = kb.by_id["characteristic"][target]
+            node = f"heed:{target}"
             heed.append(HeedItem(
                 characteristic=target, level=str(inference.inputs.get(f"characteristic:{target}", "")),
-                name=characteristic.name(lang), asks=characteristic.asks(lang), certainty=r4(certainty),
+                name=characteristic.name(lang), asks=characteristic.asks(lang),
+                point=self.book.by_id[self.decisive(inference, node)[0].rule].claim(lang), certainty=r4(certainty),
                 likelihood=self.likelihood(certainty), why=self.chain(inference, f"heed:{target}", lang),
             ))
         heed.sort(key=lambda h: [c.id for c in kb.characteristics].index(h.characteristic))

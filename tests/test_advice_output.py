@@ -318,3 +318,16 @@ def test_one_source_per_word():
     for key in ("certainty", "priority", "from", "rule_gives"):
         assert key not in detail, f"detail.{key} copies a label used elsewhere"
     assert "phase_order_plain" not in labels().root["summary"]["reason"]
+
+
+def test_partners_also_get_the_point_a_characteristic_makes(model, tmp_path):
+    """§2: partners much alike compete more — the report for the partners says so, though it has no
+    rule trace: the point is part of the report, not read from the trace."""
+    case = tmp_path / "alike.yaml"
+    case.write_text("name: alike\nlanguage: en\ncharacteristics: {diversity: low}\n"
+                    "scores: {interests.genuine_interest: 2, interests.real_dialogue: 2}\n", encoding="utf-8")
+    claim = model.book.by_id["CHA-14"].claim("en")
+    for fmt in ("text", "markdown", "json"):
+        result = run("advise", case, "--audience", "partners", "--format", fmt)
+        assert result.exit_code == 0, result.output
+        assert claim[:40] in " ".join(result.output.split()), fmt
