@@ -25,6 +25,7 @@ class Evidence:
     # input nodes whose values rest on too few answers to be shown (min_group); the engine reasons
     # on them like on any fact, explanations show that they are withheld
     withheld: frozenset[str] = frozenset()
+    from_respondents: bool = False  # scores are means of respondents' answers (kansrijk/disclosure.py)
 
 
 def input_facts(kb: KnowledgeBase, evidence: Evidence) -> list:
@@ -73,4 +74,4 @@ class Reasoner:
                 beliefs[fact["node"]] = BeliefRecord(fact["node"], fact["cf"], tuple(pieces))
         inputs = {fact_node(f): value_of(f) for f in facts}
         return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(beliefs.items())),
-                         withheld=evidence.withheld & inputs.keys())
+                         withheld=evidence.withheld & inputs.keys(), from_respondents=evidence.from_respondents)

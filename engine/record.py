@@ -39,6 +39,7 @@ class Inference:
     firings: tuple[Firing, ...]
     beliefs: dict[str, Belief]  # node -> belief
     withheld: frozenset[str] = frozenset()  # inputs whose values may not be shown (too few answers)
+    from_respondents: bool = False  # scores are means of respondents' answers: shown rounded
 
     def certainty(self, node: str) -> float | None:
         belief = self.beliefs.get(node)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from kansrijk.case import Case
+from kansrijk.disclosure import group_mean, shown_organisations, shown_value, thin
 from kansrijk.engine.record import Firing, Inference
 from kansrijk.group import Gap, Organisation
 from kansrijk.render import labels
@@ -277,16 +278,8 @@ class Advisor:
                            value=_plain(self.disclosed(inference, node, value)), withheld=node in inference.withheld)
 
     def disclosed(self, inference: Inference, node: str, value: object) -> object:
-        """What an explanation may show of a fact's value: None for a value that rests on too few
-        answers (min_group). A divergence shows the threshold it reached, never its gap: beside a
-        shown organisation's mean, the gap would give away the mean of an organisation too small
-        to be shown."""
-        if node in inference.withheld:
-            return None
-        if node.startswith("divergence:"):
-            target = node.split(":", 1)[1]
-            return getattr(self.policy.divergence, "indicator" if target in self.kb.by_id["indicator"] else "condition")
-        return value
+        """What an output may show of an input's value (kansrijk/disclosure.py)."""
+        return shown_value(inference, self.policy, self.kb, node, value)
 
     def step(self, inference: Inference, firing: Firing, lang: Language, decisive: bool = False) -> Step:
         record = self.book.by_id[firing.rule]
@@ -416,35 +409,20 @@ class Advisor:
         return items
 
     def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
-        """Organisations and divergences as the report may show them (see kansrijk/group.py on privacy).
-
-        No number shown may rest on fewer than min_group answers, alone or together with the other
-        numbers shown: an organisation too small to show is hidden, and when the hidden ones
-        together are still fewer than min_group the smallest shown ones are hidden as well, since
-        the whole case's means minus the shown organisations' would give them away. A shown
-        organisation's condition mean is withheld where one of its indicators had too few answers."""
+        """Organisations and divergences as the report may show them (the rule: kansrijk/disclosure.py)."""
         anonymous = labels().resolve(lang)["group"]["anonymous"]
-        shown = {o.name for o in orgs if o.respondents >= min_group}
-        hidden_total = sum(o.respondents for o in orgs if o.name not in shown)
-        for o in sorted((o for o in orgs if o.name in shown), key=lambda o: (o.respondents, o.name)):
-            if not 0 < hidden_total < min_group:
-                break
-            shown.discard(o.name)
-            hidden_total += o.respondents
+        shown = shown_organisations(orgs, min_group)
         hidden = [o.name for o in orgs if o.name not in shown]
         label = {name: name for name in shown} | {name: f"{anonymous} {n}" for n, name in enumerate(hidden, start=1)}
         by_name = {o.name: o for o in orgs}
 
-        def thin(org: Organisation, indicators: list[str]) -> bool:
-            return any(0 < org.answers.get(i, 0) < min_group for i in indicators)
-
         def withheld(org: Organisation) -> list[str]:
-            return [c for c in org.conditions if thin(org, [i.id for i in self.kb.indicators_of(c)])]
+            return [c for c in org.conditions if thin(org, [i.id for i in self.kb.indicators_of(c)], min_group)]
 
         organisations = [
             OrganisationScores(label=label[o.name], respondents=o.respondents if o.name in shown else None,
                                shown=o.name in shown,
-                               conditions={c: (None if c in withheld(o) else v) for c, v in o.conditions.items()}
+                               conditions={c: (None if c in withheld(o) else group_mean(v)) for c, v in o.conditions.items()}
                                if o.name in shown else {},
                                withheld=withheld(o) if o.name in shown else [])
             for o in orgs
@@ -453,10 +431,10 @@ class Advisor:
         for g in gaps:
             ends = [by_name[g.high], by_name[g.low]]
             indicators = [g.id] if g.level == "indicator" else [i.id for i in self.kb.indicators_of(g.id)]
-            open_ = all(o.name in shown and not thin(o, indicators) for o in ends)
+            open_ = all(o.name in shown and not thin(o, indicators, min_group) for o in ends)
             named.append(Divergence(
                 level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang),
-                gap=g.gap if open_ else None, threshold=g.threshold,
+                gap=group_mean(g.gap) if open_ else None, threshold=g.threshold,
                 high=label[g.high] if open_ else None, low=label[g.low] if open_ else None,
             ))
         return organisations, named

@@ -7,6 +7,7 @@ from functools import cache
 
 from kansrijk.advice import Advisor, Report
 from kansrijk.case import Case
+from kansrijk.disclosure import withheld_inputs
 from kansrijk.engine.inference import Evidence, Reasoner
 from kansrijk.group import condition_means, divergences, indicator_means, organisations
 from kansrijk.engine.record import Inference
@@ -49,27 +50,9 @@ class Model:
             characteristics=dict(case.characteristics),
             divergences={g.id: g for g in gaps},
             trends=trends,
-            withheld=self.withheld(case, previous, overrides),
+            withheld=withheld_inputs(self.kb, case, previous, overrides),
+            from_respondents=bool(case.respondents),
         )
-
-    def withheld(self, case: Case, previous: Case | None = None,
-                 overrides: dict[str, int | None] | None = None) -> frozenset[str]:
-        """Inputs that may not be shown: an indicator's mean that rests on fewer than min_group
-        answers of respondents, a condition mean or a change built on one of those. An adviser's
-        own assessment (no respondents) withholds nothing; a score set by what-if is the adviser's."""
-        hidden: set[str] = set()
-        for source in (case, previous):
-            if source is None or not source.respondents:
-                continue
-            answers = [r.scores for r in source.respondents] + ([source.scores] if source.scores else [])
-            for indicator in self.kb.indicators:
-                given = sum(1 for a in answers if a.get(indicator.id) is not None)
-                if 0 < given < case.min_group and indicator.id not in (overrides or {}):
-                    hidden.add(indicator.id)
-        for condition in self.kb.condition_ids():
-            if any(i.id in hidden for i in self.kb.indicators_of(condition)):
-                hidden.add(condition)
-        return frozenset(f"{kind}:{target}" for target in hidden for kind in ("score", "mean", "trend"))
 
     def scores(self, case: Case) -> dict[str, float]:
         """indicator -> the case's score: the mean of all answers given."""

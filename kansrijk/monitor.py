@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kansrijk.advice import Report
 from kansrijk.case import Case
+from kansrijk.disclosure import shown_value, too_close
 from kansrijk.group import condition_means
 from kansrijk.model import Model
 from kansrijk.text import Language, Strict
@@ -31,6 +32,9 @@ class Comparison(Strict):
     # False when OLD is not dated before NEW: the comparison still runs, the output says so;
     # None when either is undated
     in_order: bool | None
+    # the respondents of the two differ by fewer than min_group people: no numbers are shown, as
+    # their difference would be those people's answers (kansrijk/disclosure.py)
+    withheld: bool
     scores: list[ScoreChange]
     changes: list[Change]
     before: Report
@@ -44,6 +48,8 @@ def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Compari
     after = model.report(new, after_inference, lang)
     then, now = model.scores(old), model.scores(new)
     old_means, new_means = condition_means(model.kb, then), condition_means(model.kb, now)
+    # each side as its own report may show it; both withheld where the respondents differ by too few
+    close = too_close(old, new)
     rows = []
     for condition in model.kb.condition_ids():  # each condition, then its indicators
         items = [("condition", condition, old_means, new_means)]
@@ -52,11 +58,18 @@ def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Compari
             a, b = old_values.get(ident), new_values.get(ident)
             if a is None and b is None:
                 continue
+            kind = "mean" if level == "condition" else "score"
+            a = None if close else shown(before_inference, model, f"{kind}:{ident}", a)
+            b = None if close else shown(after_inference, model, f"{kind}:{ident}", b)
             rows.append(ScoreChange(
                 level=level, id=ident, name=model.kb.item_of_node(f"trend:{ident}").name(lang), before=a, after=b,
                 delta=None if a is None or b is None else round(b - a, 2),
             ))
     dated = old.date is not None and new.date is not None
-    return Comparison(old=old.name, new=new.name, old_date=before.date, new_date=after.date,
+    return Comparison(old=old.name, new=new.name, old_date=before.date, new_date=after.date, withheld=close,
                       in_order=old.date < new.date if dated else None, scores=rows,
                       changes=compare(before, after, before_inference, after_inference), before=before, after=after)
+
+
+def shown(inference, model: Model, node: str, value: float | None) -> float | None:
+    return None if value is None else shown_value(inference, model.policy, model.kb, node, value)

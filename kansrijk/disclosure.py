@@ -1,0 +1,106 @@
+"""Disclosure control for group results: the one place every number derived from respondents'
+answers passes before any output shows it.
+
+The rule: every number shown that is derived from respondents' answers rests on at least
+`min_group` answers from the group it describes, and no combination of the numbers shown pins
+down a smaller group. So:
+
+- answers are counted per indicator: an indicator fewer than `min_group` respondents answered is
+  withheld, with every condition mean and change built on it (a case with fewer respondents than
+  `min_group` therefore shows no respondent-derived number at all);
+- an organisation is shown only with at least `min_group` people, and the hidden organisations
+  together must have at least `min_group` — else the whole case's means minus the shown ones would
+  give them away — so the smallest shown organisations are hidden too;
+- a divergence shows its gap and names its ends only when both ends are shown and rest on enough
+  answers; explanations never show a gap, only the threshold it reached;
+- a comparison of two assessments whose respondents differ by fewer than `min_group` people shows
+  no per-indicator or condition numbers, since their difference would be those people's answers;
+- group means are shown to one decimal.
+
+The engine reasons on every fact; only what is shown is controlled. An adviser's own assessment
+(no respondents) is the adviser's, and nothing of it is withheld.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from kansrijk.case import Case
+from kansrijk.engine.record import Inference
+from kansrijk.group import Organisation
+from kansrijk.knowledgebase import KnowledgeBase, Policy
+
+GROUP_DECIMALS = 1  # a group mean is shown to one decimal
+RESPONDENT_KINDS = ("score", "mean", "trend")  # the inputs that can rest on respondents' answers
+
+
+def withheld_inputs(kb: KnowledgeBase, case: Case, previous: Case | None = None,
+                    overrides: dict[str, int | None] | None = None) -> frozenset[str]:
+    """The input nodes of a run whose values may not be shown. A score set by what-if is the
+    adviser's; a change against an assessment whose respondents differ by too few people is withheld
+    whole."""
+    hidden: set[str] = set()
+    for source in (case, previous):
+        if source is None or not source.respondents:
+            continue
+        answers = [r.scores for r in source.respondents] + ([source.scores] if source.scores else [])
+        for indicator in kb.indicators:
+            given = sum(1 for a in answers if a.get(indicator.id) is not None)
+            if 0 < given < case.min_group and indicator.id not in (overrides or {}):
+                hidden.add(indicator.id)
+    for condition in kb.condition_ids():
+        if any(i.id in hidden for i in kb.indicators_of(condition)):
+            hidden.add(condition)
+    nodes = {f"{kind}:{target}" for target in hidden for kind in RESPONDENT_KINDS}
+    if previous is not None and too_close(previous, case):
+        nodes |= {f"trend:{target}" for target in [*kb.condition_ids(), *(i.id for i in kb.indicators)]}
+    return frozenset(nodes)
+
+
+def too_close(old: Case, new: Case) -> bool:
+    """Whether two group assessments differ by fewer than min_group respondents (but some): then
+    any difference between their numbers is those few people's answers."""
+    if not old.respondents or not new.respondents:
+        return False
+    names = [r.name for r in old.respondents + new.respondents]
+    if all(names):  # named respondents: who came and who went
+        before, after = sorted(r.name for r in old.respondents), sorted(r.name for r in new.respondents)
+        differ = sum(1 for n in set(names) if before.count(n) != after.count(n))
+    else:
+        differ = abs(len(old.respondents) - len(new.respondents))
+    return 0 < differ < new.min_group
+
+
+def shown_value(inference: Inference, policy: Policy, kb: KnowledgeBase, node: str, value: object) -> object:
+    """What an output may show of an input's value: None when withheld; a divergence's threshold,
+    never its gap; a group mean to one decimal."""
+    if node in inference.withheld:
+        return None
+    kind, target = node.split(":", 1)
+    if kind == "divergence":
+        return getattr(policy.divergence, "indicator" if target in kb.by_id["indicator"] else "condition")
+    if inference.from_respondents and kind in RESPONDENT_KINDS and isinstance(value, (int, float)):
+        return group_mean(value)
+    return value
+
+
+def group_mean(value: float) -> float:
+    """A group mean as shown: one decimal, halves rounded up (3.25 -> 3.3), never a float artefact."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-GROUP_DECIMALS), rounding=ROUND_HALF_UP))
+
+
+def shown_organisations(orgs: list[Organisation], min_group: int) -> set[str]:
+    """The organisations whose own figures may be shown (see the module's rule)."""
+    shown = {o.name for o in orgs if o.respondents >= min_group}
+    hidden_total = sum(o.respondents for o in orgs if o.name not in shown)
+    for o in sorted((o for o in orgs if o.name in shown), key=lambda o: (o.respondents, o.name)):
+        if not 0 < hidden_total < min_group:
+            break
+        shown.discard(o.name)
+        hidden_total += o.respondents
+    return shown
+
+
+def thin(org: Organisation, indicators: list[str], min_group: int) -> bool:
+    """Whether any of these indicators was answered by some, but too few, of the organisation's people."""
+    return any(0 < org.answers.get(i, 0) < min_group for i in indicators)
