@@ -764,10 +764,19 @@ def case_text(result: SurveyImport, as_json: bool = False) -> str:
         from kansrijk.render import to_json
 
         return to_json(result.case)
-    origin = f"# imported with `kansrijk import` from {Path(result.source).name}"
-    origin += f" (mapping: {Path(result.mapping).name})\n" if result.mapping else " (default mapping)\n"
+    origin = f"# imported with `kansrijk import` from {_quoted(Path(result.source).name)}"
+    origin += f" (mapping: {_quoted(Path(result.mapping).name)})\n" if result.mapping else " (default mapping)\n"
     body = yaml.safe_dump(result.case, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     return origin + body
+
+
+def _quoted(name: str) -> str:
+    """A file name for the comment as the YAML emitter quotes it: on one line, every line break and
+    control character escaped, so no name can end the comment and add a key to the case."""
+    quoted = yaml.safe_dump(name, default_style='"', allow_unicode=True, width=float("inf")).rstrip("\n")
+    if any(c in quoted for c in "\r\n\x85\u2028\u2029"):
+        raise ValueError(f"a file name could not be put on one line: {name!r}")
+    return quoted
 
 
 def ranges(numbers: list[int]) -> str:

@@ -92,7 +92,7 @@ def test_csv_and_xlsx_give_the_same_case(tmp_path, model):
     assert "14 respondenten, 273 antwoorden gelezen; 7 ontbreken (5 weet niet, 2 leeg)" in result.stdout
     assert load_case(str(from_csv), model.kb) == load_case(str(from_xlsx), model.kb)
     body = [path.read_text(encoding="utf-8").split("\n", 1) for path in (from_csv, from_xlsx)]
-    assert body[0][0].startswith("# imported with `kansrijk import` from zorgalliantie_enquete.csv")
+    assert body[0][0].startswith("# imported with `kansrijk import` from \"zorgalliantie_enquete.csv\" (mapping: \"mapping.yaml\")")
     assert body[0][1] == body[1][1]
 
 
