@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import click
 from click.core import ParameterSource
@@ -13,6 +11,7 @@ from kansrijk.advice_text import AUDIENCES, DEFAULT_TOP, for_audience, render_ad
 from kansrijk.case import load_case
 from kansrijk.errors import LANG_META, InputError, Msg, Problem, either, error_language, suggest
 from kansrijk.model import load_model
+from kansrijk.output import write_output
 from kansrijk.render import EXT, FORMATS, labels, number, render, to_json
 
 class LanguageChoice(click.Choice):
@@ -77,21 +76,6 @@ def main() -> None:
     from the model of the conditions for promising collaboration."""
 
 
-def write_output(text: str, output: str | None, force: bool) -> None:
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-        return
-    path = Path(output)
-    if path.exists() and not force:
-        raise UsageProblem(Msg("output.exists", output=output))
-    if path.is_dir() or not path.parent.is_dir():
-        what = Msg("output.is_folder") if path.is_dir() else Msg("output.no_folder", folder=str(path.parent))
-        raise InputError(output, [Problem("", what, allowed=Msg("output.allowed"))])
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)  # atomic: never a half-written file
-
-
 @main.command()
 @click.argument("case")
 @click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
@@ -144,7 +128,7 @@ def advise(case: str, lang: str | None, fmt: str, top: int | None, show_all: boo
         shown = None if show_all else (top or DEFAULT_TOP)
         traced = None if show_all or top is None else top
         text = render_advice(report, model.kb, fmt, top=shown, detail=detail, traced=traced, audience=audience)
-    write_output(text, output, force)
+    write_output(text, output, force, inputs=[case])
 
 
 def resolve_target(model, option: str, value: str) -> str:
@@ -204,7 +188,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
             text = to_json({"case": loaded.name, "why_not": result.model_dump(mode="json")})
         else:
             text = render(f"whynot.{EXT[fmt]}.j2", lang, w=result, case=loaded.name)
-        write_output(text, output, force)
+        write_output(text, output, force, inputs=[case])
         return
     items = []
     if rank is not None:
@@ -238,7 +222,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
             for i in items]})
     else:
         text = render(f"explain.{EXT[fmt]}.j2", lang, items=items, case=loaded.name)
-    write_output(text, output, force)
+    write_output(text, output, force, inputs=[case])
 
 
 @main.command()
@@ -282,7 +266,7 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
         text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,
                       name_of=lambda node: model.advisor.name_of(node, lang))
-    write_output(text, output, force)
+    write_output(text, output, force, inputs=[case])
 
 
 @main.command()
@@ -322,7 +306,7 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
         text = render("compare.text.j2", lang, c=result, report=result.after, names=names, detail=detail,
                       name_of=lambda node: model.advisor.name_of(node, lang), first_sentence=first_sentence)
-    write_output(text, output, force)
+    write_output(text, output, force, inputs=[old, new])
 
 
 def summary(report) -> dict:

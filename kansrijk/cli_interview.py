@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from kansrijk.cli import LANG, main, write_output
+from kansrijk.cli import LANG, main
 from kansrijk.knowledgebase import load_knowledge
+from kansrijk.output import write_output
 from kansrijk.render import labels, render
 
 

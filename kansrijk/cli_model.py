@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 import yaml
 
-from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main, write_output
+from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main
 from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
 from kansrijk.model import load_model
+from kansrijk.output import write_output
 from kansrijk.render import labels, render, to_json
 from kansrijk.text import SECTION_PATTERN
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from kansrijk.case import load_case
-from kansrijk.cli import LANG, UsageProblem, main, write_output
+from kansrijk.cli import LANG, UsageProblem, main
 from kansrijk.errors import Msg
 from kansrijk.model import load_model
+from kansrijk.output import write_output
 
 TOP = 5  # as kansrijk.report_html.TOP, without importing the renderer for --help
 
@@ -50,4 +51,4 @@ def report(case: str, lang: str | None, top: int | None, show_all: bool, detail:
     loaded = load_case(case, model.kb)
     page = render_html(model.advise(loaded, lang), top=None if show_all else (top or TOP), audience=audience,
                        detail=detail)
-    write_output(page, output, force)
+    write_output(page, output, force, inputs=[case])

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from kansrijk.cli import LANG, UsageProblem, main, write_output
-from kansrijk.errors import Msg
+from kansrijk.cli import LANG, main
 from kansrijk.knowledgebase import load_knowledge
+from kansrijk.output import check_output, write_output
 from kansrijk.render import render
 
 
@@ -39,16 +37,9 @@ def import_command(survey, mapping, output, force, name, lang) -> None:
     """
     from kansrijk.survey import case_text, import_survey, ranges  # here: only this command needs it
     to_stdout = output == "-"
-    if not to_stdout:
-        target = Path(output)
-        if target.exists() and not force:
-            raise UsageProblem(Msg("output.exists", output=output))
-        if not target.parent.is_dir():
-            raise UsageProblem(Msg("import.no_folder", output=output, folder=str(target.parent)))
-        if target.exists() and target.resolve() == Path(survey).resolve():
-            raise UsageProblem(Msg("import.output_is_survey"))
+    check_output(output, force, inputs=[survey, mapping])  # before reading: refused without work
     result = import_survey(survey, mapping, load_knowledge(), name=name, lang=lang)
-    write_output(case_text(result, as_json=output.lower().endswith(".json")), output, force)
+    write_output(case_text(result, as_json=output.lower().endswith(".json")), output, force, inputs=[survey, mapping])
     summary = render("survey_summary.text.j2", lang or result.case["language"], s=result, output=output,
                      ranges=ranges)
     click.echo(summary, err=to_stdout, nl=False)

@@ -151,7 +151,7 @@ def test_output_is_not_overwritten_without_force(tmp_path):
 
 def test_output_folder_must_exist(tmp_path):
     result = run(CSV, "--map", MAPPING, "-o", tmp_path / "nope" / "case.yaml")
-    assert result.exit_code == 2 and "there is no folder" in result.output
+    assert result.exit_code == 2 and "a folder that does not exist" in result.output
 
 
 def test_help_has_an_example():
