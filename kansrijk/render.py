@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from pydantic import RootModel, model_validator
 
 from kansrijk.errors import MessageError, Msg
+from kansrijk.escape import markdown_text, plain_text
 from kansrijk.glossary import glossary
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import LANGUAGES, Language, Text
@@ -68,6 +69,9 @@ def environment() -> Environment:
     env.filters["num"] = _in_language(number)
     env.filters["section"] = _in_language(section)
     env.filters["sections"] = _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values))
+    # text from the user (a case's name, notes, organisation labels, file names), per output format
+    env.filters["plain"] = plain_text
+    env.filters["md"] = markdown_text
     return env
 
 
