@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,7 +11,7 @@ from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_val
 
 from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
 from kansrijk.text import Language, NonEmpty, Strict
-from kansrijk.yamlfile import parse_text, read_document, validate
+from kansrijk.yamlfile import parse_text, read_document, read_stdin, validate
 
 
 def _known_id(kind: str, what: str):
@@ -104,7 +103,8 @@ def allowed_for(key: str):
 
 def load_case(source: str, kb) -> Case:
     """Read a case from a path, or from stdin when source is '-'."""
-    doc = parse_text(sys.stdin.read(), "<stdin>") if source == "-" else read_document(Path(source))
+    # standard input bounded like a file, and checked to be UTF-8
+    doc = parse_text(read_stdin(), "<stdin>") if source == "-" else read_document(Path(source))
     if not isinstance(doc.data, dict):
         raise InputError(doc.name, [doc.problem((), Msg("case.not_a_mapping", keys=", ".join(ALLOWED)))])
     try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 import click
@@ -56,21 +58,63 @@ class UsageProblem(click.UsageError):
         click.echo(Msg("error", message=self.format_message()).render(lang), file=file, err=file is None, color=color)
 
 
+DEBUG_ENV = "KANSRIJK_DEBUG"  # 1: an unexpected error shows its Python trace (as --debug does)
+DEBUG_META = "kansrijk.debug"
+
+
 class Group(click.Group):
-    """Bad input anywhere becomes a clear message and exit code 2, never a traceback.
+    """Bad input anywhere becomes a clear message and exit code 2, never a traceback; so does a
+    file that cannot be read or written (an output in a folder without write permission).
+    Anything else is a bug: a short message that says where to report it and exit code 1, the
+    trace only with --debug or KANSRIJK_DEBUG=1.
     Messages are in the command's --lang when given, else $KANSRIJK_LANG (nl|en), else English."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as error:
+            self._fail(ctx, error)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # click shows these itself, with their own exit codes
+        except BrokenPipeError:  # `kansrijk rules | head`: the reader has gone; nothing left to say
+            with contextlib.suppress(Exception):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except OSError as error:
+            if _debugging(ctx):
+                raise
+            where = error.filename if error.filename is not None else ctx.command_path
+            self._fail(ctx, InputError(str(where), [Problem("", Msg("file_error", reason=error.strerror or str(error)),
+                                                            allowed=Msg("file_error_allowed"))]))
+        except Exception as error:  # noqa: BLE001  the one place that catches what nobody foresaw
+            if _debugging(ctx):
+                raise
             lang = error_language(ctx)
-            click.echo(Msg("error", message=error.render(lang)).render(lang), err=True)
-            ctx.exit(2)
+            what = f"{type(error).__name__}: {error}"
+            what = what if len(what) <= 300 else what[:299] + "…"
+            click.echo(Msg("error", message=Msg("unexpected", error=what, env=DEBUG_ENV)).render(lang), err=True)
+            ctx.exit(1)
+
+    @staticmethod
+    def _fail(ctx: click.Context, error: InputError) -> None:
+        lang = error_language(ctx)
+        click.echo(Msg("error", message=error.render(lang)).render(lang), err=True)
+        ctx.exit(2)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get(DEBUG_META)) or os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[DEBUG_META] = True
 
 
 @click.group(cls=Group)
 @click.version_option(package_name="kansrijk")
+@click.option("--debug", is_flag=True, expose_value=False, callback=_set_debug,
+              help=f"Show the Python trace of an unexpected error (also {DEBUG_ENV}=1).")
 def main() -> None:
     """kansrijk: prioritised, explained advice for inter-organisational collaborations,
     from the model of the conditions for promising collaboration."""

@@ -12,10 +12,15 @@ from __future__ import annotations
 import difflib
 import os
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from kansrijk.limits import MAX_PROBLEMS
 
 LANGUAGES = ("nl", "en")
 LANG_ENV = "KANSRIJK_LANG"  # the language of error messages when the command has no --lang
@@ -148,14 +153,47 @@ class InputError(Exception):
     file: str
     problems: list[Problem] = field(default_factory=list)
 
+    omitted: int = 0  # problems found beyond these and not kept (validate keeps the first MAX_PROBLEMS)
+
     def render(self, lang: str = "en") -> str:
-        return "\n".join(p.render(self.file, lang) for p in self.problems)
+        """Each problem on a line, the first MAX_PROBLEMS of them, then how many more there are."""
+        lines = [p.render(self.file, lang) for p in self.problems[:MAX_PROBLEMS]]
+        more = self.omitted + max(0, len(self.problems) - MAX_PROBLEMS)
+        if more > 0:
+            lines.append(Msg("limit.more_problems", count=more, limit=MAX_PROBLEMS).render(lang))
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.render("en")
 
 
+# how many more "did you mean" searches the current validation may make (None: no bound). Each
+# search compares with every known id; only the first MAX_PROBLEMS problems are shown, so a file
+# with 100,000 unknown ids needs no more than that many (kansrijk.yamlfile.validate sets it).
+_HINTS_LEFT: ContextVar[int | None] = ContextVar("kansrijk_hints_left", default=None)
+
+
+@contextmanager
+def hints_bounded(count: int = MAX_PROBLEMS) -> Iterator[None]:
+    token = _HINTS_LEFT.set(count)
+    try:
+        yield
+    finally:
+        _HINTS_LEFT.reset(token)
+
+
+def hint_allowed() -> bool:
+    """Whether a "did you mean" search may still be made (and counts it)."""
+    left = _HINTS_LEFT.get()
+    if left is None:
+        return True
+    _HINTS_LEFT.set(left - 1)
+    return left > 0
+
+
 def suggest(value: str, known: list[str] | tuple[str, ...]) -> Any:
     """A '; did you mean X?' tail (a Msg) for an unknown id, or '' when nothing is close."""
+    if not hint_allowed():
+        return ""
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
     return Msg("did_you_mean", value=close[0]) if close else ""

@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -48,8 +50,9 @@ from pydantic import BeforeValidator, Field, StrictInt, ValidationError, model_v
 from kansrijk.case import Case, IndicatorId, ObservableId
 from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import KnowledgeBase, default_dir
+from kansrijk.limits import MAX_SURVEY_COLUMNS, MAX_SURVEY_ROWS
 from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
-from kansrijk.yamlfile import Document, read_document, validate
+from kansrijk.yamlfile import Document, read_bytes, read_document, validate
 
 # -- answers --------------------------------------------------------------------------------
 
@@ -166,10 +169,11 @@ class Answers:
 
     def _number(self, number: float, shown: str) -> int:
         allowed = Msg("survey.number_allowed")
-        if number != int(number):
-            raise AnswerError(Msg("not_whole_number", value=shown), allowed)
-        if not 1 <= number <= 5:
-            raise AnswerError(Msg("out_of_range", value=int(number)), allowed)
+        if math.isfinite(number) and number != int(number):
+            raise AnswerError(Msg("not_whole_number", value=_short(shown)), allowed)
+        if not 1 <= number <= 5:  # also 400 digits (inf as a float) and nan
+            value = int(number) if math.isfinite(number) and len(shown) <= 20 else _short(shown)
+            raise AnswerError(Msg("out_of_range", value=value), allowed)
         return int(number)
 
     def flag(self, cell: Any) -> bool:
@@ -193,6 +197,11 @@ def answers() -> Answers:
 
 def is_empty(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _short(text: str, width: int = 40) -> str:
+    """A cell as shown in a message: a 400-digit number is not repeated whole."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _show(cell: Any) -> str:
@@ -239,12 +248,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> Table:
         if suffix == ".xls":
             what = Msg("survey.cannot_read_xls", suffix=suffix)
         raise InputError(name, [Problem("", what, allowed=".csv, .xlsx")])
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(name, [Problem("", Msg("no_such_file"))]) from None
-    except OSError as exc:
-        raise InputError(name, [Problem("", Msg("os_error", reason=exc.strerror or str(exc)))]) from None
+    data = read_bytes(path)  # at most limits.max_input_bytes()
     if not data.strip() or data.strip() == b"\xef\xbb\xbf":
         raise InputError(name, [Problem("", Msg("file_empty"))])
     if suffix in (".xlsx", ".xlsm"):
@@ -285,15 +289,41 @@ def _csv_rows(data: bytes, name: str) -> tuple[str, list[tuple[int, list[str]]]]
                                         line=text[: text.index("\x00")].count("\n") + 1)])
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
-    line = 1
-    try:
-        for cells in reader:
-            rows.append((line, cells))
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise InputError(name, [Problem("", Msg("survey.not_valid_csv", reason=str(exc)), line=line)]) from None
-    return delimiter, rows
+
+    def records() -> Iterator[tuple[int, list[str]]]:
+        line = 1
+        try:
+            for cells in reader:
+                yield line, cells
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            raise InputError(name, [Problem("", Msg("survey.not_valid_csv", reason=str(exc)), line=line)]) from None
+
+    return delimiter, _within_bounds(name, "csv", records())
+
+
+def _within_bounds(name: str, kind: str, rows: Iterable[tuple[int, Sequence[Any]]]) -> list[tuple[int, list[Any]]]:
+    """The rows of a survey export, read no further than MAX_SURVEY_ROWS rows, each cut to
+    MAX_SURVEY_COLUMNS cells; a value beyond that column is refused, not dropped. (openpyxl pads a
+    row up to its last cell: a cell in column XFD on every row would otherwise be 16,384 per row.)"""
+    allowed = Msg("limit.survey_allowed", rows=MAX_SURVEY_ROWS, columns=MAX_SURVEY_COLUMNS)
+    out = []
+    for count, (line, cells) in enumerate(rows, start=1):
+        if count > MAX_SURVEY_ROWS:
+            raise InputError(name, [Problem("", Msg("limit.survey_rows", limit=MAX_SURVEY_ROWS), line=line,
+                                            allowed=allowed)])
+        if len(cells) > MAX_SURVEY_COLUMNS:
+            head = cells[:MAX_SURVEY_COLUMNS]
+            # all None beyond the bound (a formatted but empty cell): counted in C, not looped over
+            if cells.count(None) - head.count(None) != len(cells) - MAX_SURVEY_COLUMNS:
+                beyond = next((i for i in range(MAX_SURVEY_COLUMNS, len(cells)) if not is_empty(cells[i])), None)
+                if beyond is not None:
+                    column = column_letter(beyond) if kind == "xlsx" else beyond + 1
+                    raise InputError(name, [Problem("", Msg("limit.survey_columns", column=column,
+                                                                limit=MAX_SURVEY_COLUMNS), line=line, allowed=allowed)])
+            cells = head
+        out.append((line, list(cells)))
+    return out
 
 
 def sniff_delimiter(text: str) -> str:
@@ -345,8 +375,7 @@ def _xlsx_rows(path: Path, name: str, sheet: str | None) -> tuple[str, list[tupl
                                                 allowed=", ".join(titles))])
             # the stored dimensions may be stale; read every row there is
             worksheet.reset_dimensions()
-            rows = [(number, list(values)) for number, values in
-                    enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1)]
+            rows = _within_bounds(name, "xlsx", enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1))
             return worksheet.title, rows
         except InputError:
             raise

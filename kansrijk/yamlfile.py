@@ -1,32 +1,47 @@
-"""Read YAML and JSON input with the line of every key, and turn pydantic errors into Problems."""
+"""Read YAML and JSON input with the line of every key, and turn pydantic errors into Problems.
+
+Every file is read within the bounds of kansrijk/limits.py: its size, how deep it nests, how many
+keys it has and how long its numbers are; YAML aliases are refused. JSON is parsed once, by the
+json module; the lines of its keys are found only when a message needs one.
+"""
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import gc
 import json
+import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kansrijk.errors import InputError, MessageError, Msg, Problem, or_list
+from kansrijk import limits
+from kansrijk.errors import InputError, MessageError, Msg, Problem, hints_bounded, or_list
 
 Loc = tuple[Any, ...]
+STDIN = "<stdin>"
 
 
 # libyaml's parser when PyYAML was built with it (its wheels are): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class _UniqueKeyLoader(_BaseLoader):
-    """A safe loader that refuses duplicate keys instead of silently keeping the last one."""
+    """A safe loader that refuses duplicate keys instead of silently keeping the last one, and
+    values Python cannot hold (a 5,000-digit number, the 31st of February) with their line."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: dict[Any, int] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if key in seen:
+        if key in seen:  # keys are scalars (checked before construction), so hashable
             raise yaml.constructor.ConstructorError(
                 None, None, Msg("duplicate_key", key=key, line=seen[key]), key_node.start_mark
             )
@@ -34,38 +49,302 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
+def _guarded(tag: str):
+    construct = _BaseLoader.yaml_constructors[tag]
+
+    def guarded(loader: _UniqueKeyLoader, node: yaml.Node) -> Any:
+        if tag == _INT_TAG and len(node.value) > limits.MAX_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, Msg("limit.digits", digits=len(node.value), limit=limits.MAX_DIGITS), node.start_mark)
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, Msg("not_a_value", value=_short(node.value), reason=str(exc)), node.start_mark) from None
+
+    return guarded
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _tag in (_INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
+    _UniqueKeyLoader.add_constructor(_tag, _guarded(_tag))
 
 
-def _line_map(node: yaml.Node | None, path: Loc = (), lines: dict[Loc, int] | None = None) -> dict[Loc, int]:
-    lines = {} if lines is None else lines
-    if node is None:
+def _short(value: Any, width: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class _Limits:
+    """Counts keys and depth while the line map is built; the first problem stops the reading."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.keys = 0
+
+    def fail(self, message: Msg, line: int | None, key: str = "", allowed: Any = None) -> None:
+        raise InputError(self.name, [Problem(key, message, line=line, allowed=allowed)])
+
+    def depth(self, path: Loc, line: int | None) -> None:
+        if len(path) > limits.MAX_DEPTH:
+            self.fail(Msg("limit.depth", limit=limits.MAX_DEPTH), line, dotted(path[: limits.MAX_DEPTH + 1]))
+
+    def count(self, keys: int, path: Loc, line: int | None) -> None:
+        self.keys += keys
+        if self.keys > limits.MAX_KEYS:
+            self.fail(Msg("limit.keys", limit=limits.MAX_KEYS), line, dotted(path))
+
+
+def _line_map(root: yaml.Node | None, name: str) -> dict[Loc, int]:
+    """The line of every key path; refuses aliases, keys that are lists or mappings, and files
+    that nest too deeply or have too many keys, before anything is constructed from the nodes."""
+    lines: dict[Loc, int] = {}
+    if root is None:
         return lines
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = key_node.value
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _line_map(item, path + (index,), lines)
+    check = _Limits(name)
+    seen: set[int] = set()
+    lines[()] = root.start_mark.line + 1
+    # depth first, in the order of the text: an anchor is met before the aliases that repeat it
+    stack: list[tuple[yaml.Node, Loc, int]] = [(root, (), root.start_mark.line + 1)]
+    while stack:
+        node, path, line = stack.pop()
+        if id(node) in seen:  # the same node twice: an alias (PyYAML shares the node)
+            check.fail(Msg("limit.alias"), line, dotted(path), Msg("limit.alias_allowed"))
+        seen.add(id(node))
+        check.depth(path, line)
+        children = []
+        if isinstance(node, yaml.MappingNode):
+            check.count(len(node.value), path, line)
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    kind = Msg("limit.kind_list" if isinstance(key_node, yaml.SequenceNode) else "limit.kind_mapping")
+                    check.fail(Msg("key_not_text", kind=kind), key_line, dotted(path), Msg("key_allowed"))
+                if id(key_node) in seen:
+                    check.fail(Msg("limit.alias"), key_line, dotted(path), Msg("limit.alias_allowed"))
+                seen.add(id(key_node))
+                key = key_node.value
+                lines[path + (key,)] = key_line
+                children.append((value_node, path + (key,), key_line))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                # an alias's node carries the anchor's position: say the line of the list instead
+                item_line = line if id(item) in seen else item.start_mark.line + 1
+                lines.setdefault(path + (index,), item_line)
+                children.append((item, path + (index,), item_line))
+        stack.extend(reversed(children))
     return lines
 
 
-class Document:
-    """Parsed data of one file plus the line on which each key path starts."""
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Without the cyclic garbage collector while a file is parsed: it would scan the growing
+    tree again and again (half the time of a large case); the tree has no cycles to collect."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
-    def __init__(self, name: str, data: Any, lines: dict[Loc, int]):
+
+def _key_events_over_limit(text: str, name: str) -> None:
+    """Counts the keys of a YAML text from the parser's events, without building its nodes, and
+    stops at the first key past MAX_KEYS: composing half a million keys takes seconds."""
+    parser = _BaseLoader(text)
+    starts, ends = (yaml.MappingStartEvent, yaml.SequenceStartEvent), (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    nodes = (yaml.ScalarEvent, yaml.AliasEvent, *starts)
+    stack: list[list] = []  # per open collection: [is a mapping, children so far]
+    top = [False, 0]  # the open collection (the stream, outside any)
+    keys = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            kind = type(event)
+            if kind in ends:
+                top = stack.pop()
+                continue
+            if kind not in nodes:
+                continue
+            if top[0]:
+                top[1] += 1
+                if top[1] % 2:
+                    keys += 1
+                    if keys > limits.MAX_KEYS:
+                        raise InputError(name, [Problem("", Msg("limit.keys", limit=limits.MAX_KEYS),
+                                                        line=event.start_mark.line + 1)])
+            if kind in starts:
+                stack.append(top)
+                top = [kind is yaml.MappingStartEvent, 0]
+    except yaml.YAMLError:
+        return  # said by the parse itself, with its line
+    finally:
+        parser.dispose()
+
+
+def _key_bound(text: str) -> int:
+    """At least the number of keys a YAML text can have: every key has a ':' or a '?' after or
+    before it, or is one of a flow mapping's entries, each after a '{' or a ','."""
+    return text.count(":") + text.count("?") + text.count(",") + text.count("{")
+
+
+def _parse_yaml(text: str, name: str) -> Document:
+    if _key_bound(text) > limits.MAX_KEYS:
+        with _no_gc():
+            _key_events_over_limit(text, name)
+    loader = _UniqueKeyLoader(text)
+    try:
+        with _no_gc():
+            # one parse: the node tree gives the lines (and is checked), the constructor the data
+            node = loader.get_single_node()
+            lines = _line_map(node, name)
+            data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        reason = getattr(exc, "problem", None) or str(exc)
+        message = reason if isinstance(reason, Msg) else Msg("not_valid_yaml", reason=reason)
+        raise InputError(name, [Problem("", message, line=mark.line + 1 if mark else None)]) from None
+    except RecursionError:  # the pure-Python parser, where libyaml is missing, recurses per level
+        raise InputError(name, [Problem("", Msg("limit.depth", limit=limits.MAX_DEPTH))]) from None
+    finally:
+        loader.dispose()
+    return Document(name, data, lines)
+
+
+class _NumberTooLong(ValueError):
+    def __init__(self, digits: str):
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _parse_int(digits: str) -> int:
+    if len(digits) > limits.MAX_DIGITS:
+        raise _NumberTooLong(digits)
+    return int(digits)
+
+
+def _parse_json(text: str, name: str) -> Document:
+    try:
+        with _no_gc():
+            data = json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise InputError(name, [Problem("", Msg("not_valid_json", reason=exc.msg), line=exc.lineno)]) from None
+    except _NumberTooLong as exc:
+        line = text[: text.find(exc.digits)].count("\n") + 1
+        raise InputError(name, [Problem("", Msg("limit.digits", digits=len(exc.digits), limit=limits.MAX_DIGITS),
+                                        line=line)]) from None
+    except RecursionError:
+        raise InputError(name, [Problem("", Msg("limit.depth", limit=limits.MAX_DEPTH))]) from None
+    doc = Document(name, data, json_text=text)
+    keys = 0
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > limits.MAX_DEPTH:
+            loc = path[: limits.MAX_DEPTH + 1]
+            raise InputError(name, [Problem(dotted(loc), Msg("limit.depth", limit=limits.MAX_DEPTH),
+                                            line=_json_lines(text, stop_at=loc).get(loc))])
+        if isinstance(value, dict):
+            keys += len(value)
+            if keys > limits.MAX_KEYS:
+                raise InputError(name, [Problem(dotted(path), Msg("limit.keys", limit=limits.MAX_KEYS))])
+            stack.extend((item, path + (key,)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, path + (index,)) for index, item in enumerate(value))
+    return doc
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON_ATOM = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null|NaN|-?Infinity")
+
+
+def _json_lines(text: str, stop_at: Loc | None = None) -> dict[Loc, int]:
+    """The line of every key path of a JSON text the json module has read: its positions, found
+    by walking the text with the json module's own string scanner. Only for messages."""
+    newlines = [index for index, char in enumerate(text) if char == "\n"]
+
+    def line(position: int) -> int:
+        return bisect.bisect_left(newlines, position) + 1
+
+    lines: dict[Loc, int] = {}
+    space = _JSON_SPACE.match
+    stack: list[list] = []  # per open container: [path, is an object, index of the next item]
+    position = space(text, 0).end()
+    path: Loc = ()
+    lines[path] = line(position)
+    try:
+        while True:
+            # a value at `position`, for `path`
+            char = text[position]
+            if char in "{[":
+                is_object = char == "{"
+                position = space(text, position + 1).end()
+                if text[position] in "}]":  # empty
+                    position += 1
+                else:
+                    stack.append([path, is_object, 0])
+                    path, position = _json_item(text, position, stack[-1], lines, line)
+                    if path == stop_at:
+                        return lines
+                    continue
+            elif char == '"':
+                position = json.decoder.scanstring(text, position + 1)[1]
+            else:
+                position = _JSON_ATOM.match(text, position).end()
+            # after a value: the next item of the enclosing container, or its end
+            while stack:
+                position = space(text, position).end()
+                if text[position] == ",":
+                    position = space(text, position + 1).end()
+                    stack[-1][2] += 1
+                    path, position = _json_item(text, position, stack[-1], lines, line)
+                    break
+                stack.pop()  # } or ]
+                position += 1
+            else:
+                return lines
+            if path == stop_at:
+                return lines
+    except (IndexError, AttributeError, ValueError):  # not the JSON that was read: keep what was found
+        return lines
+
+
+def _json_item(text: str, position: int, container: list, lines: dict[Loc, int], line) -> tuple[Loc, int]:
+    """The path of the next item of container and the position of its value."""
+    parent, is_object, index = container
+    if not is_object:
+        lines.setdefault(parent + (index,), line(position))
+        return parent + (index,), position
+    key, end = json.decoder.scanstring(text, position + 1)
+    path = parent + (key,)
+    lines[path] = line(position)
+    colon = _JSON_SPACE.match(text, end).end()
+    return path, _JSON_SPACE.match(text, colon + 1).end()
+
+
+class Document:
+    """Parsed data of one file plus the line on which each key path starts (for JSON, found
+    when a message first asks for one)."""
+
+    def __init__(self, name: str, data: Any, lines: dict[Loc, int] | None = None, json_text: str | None = None):
         self.name = name
         self.data = data
-        self.lines = lines
+        self._lines = lines
+        self._json_text = json_text
+
+    @property
+    def lines(self) -> dict[Loc, int]:
+        if self._lines is None:
+            self._lines = _json_lines(self._json_text) if self._json_text is not None else {}
+        return self._lines
 
     def line(self, loc: Loc) -> int | None:
         """The line of the deepest known prefix of loc."""
+        lines = self.lines
         for end in range(len(loc), -1, -1):
-            if loc[:end] in self.lines:
-                return self.lines[loc[:end]]
+            if loc[:end] in lines:
+                return lines[loc[:end]]
         return None
 
     def problem(self, loc: Loc, message: str, allowed: str | None = None) -> Problem:
@@ -80,42 +359,69 @@ def dotted(loc: Loc) -> str:
     return text
 
 
+def _looks_like_json(text: str, name: str) -> bool:
+    return name.lower().endswith(".json") or (name == STDIN and text.lstrip()[:1] in ("{", "["))
+
+
 def parse_text(text: str, name: str) -> Document:
-    """Parse YAML (or JSON, which is read by the json module for exact errors)."""
+    """Parse YAML, or JSON (a .json file, or standard input that starts like JSON) with the json
+    module alone; within the bounds of kansrijk/limits.py."""
+    text = text.removeprefix("\ufeff")
     if not text.strip():
         raise InputError(name, [Problem("", Msg("file_empty"))])
-    if name.endswith(".json"):
+    if _looks_like_json(text, name):
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(name, [Problem("", Msg("not_valid_json", reason=exc.msg), line=exc.lineno)]) from None
-    loader = _UniqueKeyLoader(text)
+            return _parse_json(text, name)
+        except InputError:
+            if name.lower().endswith(".json"):
+                raise
+            # standard input in YAML's flow style ({name: x}) is not JSON but is a case
+    return _parse_yaml(text, name)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of a file, refused past limits.max_input_bytes() (read no further than that)."""
+    path, limit = Path(path), limits.max_input_bytes()
     try:
-        # one parse: the node tree gives the lines, the constructor the data
-        node = loader.get_single_node()
-        loaded = loader.construct_document(node) if node is not None else None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InputError(name, [Problem("", Msg("not_valid_yaml", reason=reason), line=mark.line + 1 if mark else None)]) from None
-    finally:
-        loader.dispose()
-    if not name.endswith(".json"):
-        data = loaded
-    return Document(name, data, _line_map(node))
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(str(path), [Problem("", Msg("no_such_file"))]) from None
+    except OSError as exc:
+        raise InputError(str(path), [Problem("", Msg("os_error", reason=exc.strerror or str(exc)))]) from None
+    return _bounded(data, str(path), limit)
+
+
+def _bounded(data: bytes, name: str, limit: int) -> bytes:
+    if len(data) > limit:
+        size = limits.megabytes(limit)
+        raise InputError(name, [Problem("", Msg("limit.size", size=size),
+                                        allowed=Msg("limit.size_allowed", size=size, env=limits.MAX_INPUT_ENV))])
+    return data
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text (a byte-order mark dropped); not_utf8 with the line of the first bad byte."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(name, [Problem("", Msg("not_utf8"), line=line)]) from None
+
+
+def read_stdin() -> str:
+    """Standard input as text, with the same bounds as a file."""
+    limit = limits.max_input_bytes()
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        data = stream.read(limit + 1)
+    else:  # a text stream without bytes beneath (a test's): undecodable bytes come back as they were
+        data = sys.stdin.read(limit + 1).encode("utf-8", "surrogateescape")
+    return decode(_bounded(data, STDIN, limit), STDIN)
 
 
 def read_document(path: Path | str) -> Document:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), [Problem("", Msg("no_such_file"))]) from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), [Problem("", Msg("not_utf8"))]) from None
-    except OSError as exc:
-        raise InputError(str(path), [Problem("", Msg("os_error", reason=exc.strerror or str(exc)))]) from None
-    return parse_text(text, str(path))
+    return parse_text(decode(read_bytes(path), str(path)), str(path))
 
 
 def top_level_keys(model: type[BaseModel] | None) -> list[str]:
@@ -125,9 +431,9 @@ def top_level_keys(model: type[BaseModel] | None) -> list[str]:
 
 
 def problems_from(error: ValidationError, doc: Document, base: Loc = (), model: type[BaseModel] | None = None) -> list[Problem]:
-    """One Problem per pydantic error, located in the document."""
+    """One Problem per pydantic error, located in the document: the first MAX_PROBLEMS of them."""
     out = []
-    for err in error.errors(include_url=False):
+    for err in error.errors(include_url=False)[: limits.MAX_PROBLEMS]:  # the rest are counted, not shown
         # pydantic marks errors in a dict's keys with a trailing '[key]'; the key itself says enough.
         loc = base + tuple(part for part in err["loc"] if part != "[key]")
         kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
@@ -176,6 +482,8 @@ def validate(model: type[BaseModel], doc: Document, context: dict | None = None,
     for part in base:
         data = data[part]
     try:
-        return model.model_validate(data, context=context)
+        with hints_bounded():
+            return model.model_validate(data, context=context)
     except ValidationError as exc:
-        raise InputError(doc.name, problems_from(exc, doc, base, model)) from None
+        problems = problems_from(exc, doc, base, model)
+        raise InputError(doc.name, problems, omitted=exc.error_count() - len(problems)) from None
