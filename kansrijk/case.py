@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StrictInt, ValidationInfo, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, ValidationInfo, field_validator
 
-from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
-from kansrijk.text import Language, NonEmpty, Strict
+from kansrijk.errors import INPUT_LANGUAGE, InputError, MessageError, Msg, Problem, hint_allowed
+from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
+from kansrijk.vocabulary import level_value, score_value, suggest_id
 from kansrijk.yamlfile import parse_text, read_document, read_stdin, validate
 
 
@@ -19,9 +21,11 @@ def _known_id(kind: str, what: str):
 
     def check(value: str, info: ValidationInfo) -> str:
         kb = info.context["kb"]
-        known = kb.observable_ids() if kind == "observable" else list(kb.by_id[kind])
+        known = kb.observable_ids() if kind == "observable" else kb.by_id[kind]
         if value not in known:
-            raise MessageError(Msg("unknown", what=Msg(f"what.{what}"), value=value, hint=suggest(value, known)))
+            expected = ("dynamic", "signal") if kind == "observable" else (kind,)
+            hint = suggest_id(value, kb, expected, say_kind=False) if hint_allowed() else ""  # the first MAX_PROBLEMS only
+            raise MessageError(Msg("unknown", what=Msg(f"what.{what}"), value=value, hint=hint))
         return value
 
     return AfterValidator(check)
@@ -34,29 +38,48 @@ ScoreValue = Annotated[StrictInt, Field(ge=1, le=5)]
 LevelName = Literal["low", "medium", "high"]
 
 
+def _empty_when_none(empty):
+    """An empty key (`scores:` with nothing after it) means none, not an error."""
+    return BeforeValidator(lambda value: empty() if value is None else value)
+
+
+def _known_levels(value: dict[str, str | None]) -> dict[str, str]:
+    """A characteristic whose level is not known is left out, as if it were not given."""
+    return {key: level for key, level in value.items() if level is not None}
+
+
+# scores and levels in any form of the one vocabulary (kansrijk/vocabulary.py): 4, "mee eens",
+# "weet niet" or "?" (null); "hoog", "high", "h". Loaded as 1..5 or None, and low | medium | high.
+Score = Annotated[ScoreValue | None, BeforeValidator(score_value)]
+Level = Annotated[LevelName | None, BeforeValidator(level_value)]
+Scores = Annotated[dict[IndicatorId, Score], _empty_when_none(dict)]
+Characteristics = Annotated[dict[CharacteristicId, Level], _empty_when_none(dict), AfterValidator(_known_levels)]
+Observations = Annotated[list[ObservableId], _empty_when_none(list)]
+
+
 class Respondent(Strict):
     """One partner's answers. Their name is never shown in any output (survey privacy)."""
 
     name: str | None = None
     organisation: NonEmpty
-    scores: dict[IndicatorId, ScoreValue | None] = {}
-    observations: list[ObservableId] = []
+    scores: Scores = {}
+    observations: Observations = []
 
 
 class Case(Strict):
     name: NonEmpty
     language: Language = "nl"
-    characteristics: dict[CharacteristicId, LevelName] = {}
+    characteristics: Characteristics = {}
     # None means "don't know": the indicator counts as unanswered.
-    scores: dict[IndicatorId, ScoreValue | None] = {}
-    observations: list[ObservableId] = []
+    scores: Scores = {}
+    observations: Observations = []
     # the partners' own answers, beside or instead of `scores` (see kansrijk/group.py)
-    respondents: list[Respondent] = []
+    respondents: Annotated[list[Respondent], _empty_when_none(list)] = []
     # an organisation's own scores are shown only when at least this many of its people answered
     min_group: Annotated[StrictInt, Field(ge=1)] = 3
     # the day of the assessment, shown on the report
     date: dt.date | None = None
-    notes: str = ""
+    notes: Annotated[str, _empty_when_none(str)] = ""
 
     @field_validator("observations")
     @classmethod
@@ -103,15 +126,40 @@ def allowed_for(key: str):
 
 def load_case(source: str, kb) -> Case:
     """Read a case from a path, or from stdin when source is '-'."""
-    # standard input bounded like a file, and checked to be UTF-8
-    doc = parse_text(read_stdin(), "<stdin>") if source == "-" else read_document(Path(source))
+    text = read_stdin() if source == "-" else None  # bounded like a file, and checked to be UTF-8
+    try:
+        doc = parse_text(text, "<stdin>") if text is not None else read_document(Path(source))
+    except InputError as error:
+        error.problems = [_plain_yaml(p, source, text) for p in error.problems]
+        raise
     if not isinstance(doc.data, dict):
         raise InputError(doc.name, [doc.problem((), Msg("case.not_a_mapping", keys=", ".join(ALLOWED)))])
+    # errors from here on in the case's language, when it names one (the last case read counts)
+    INPUT_LANGUAGE.set(doc.data["language"] if doc.data.get("language") in LANGUAGES else None)
     try:
         return validate(Case, doc, context={"kb": kb})
     except InputError as error:
         error.problems = [_with_allowed(p) for p in error.problems]
         raise
+
+
+def _plain_yaml(problem: Problem, source: str, text: str | None) -> Problem:
+    """The YAML parser's "found character that cannot start any token" said plainly when the
+    character is a tab (read again only for this message)."""
+    message = problem.message
+    if getattr(message, "ident", None) != "not_valid_yaml" or not problem.line:
+        return problem
+    try:
+        if text is not None:
+            line = text.splitlines()[problem.line - 1]
+        else:
+            with open(source, encoding="utf-8") as file:
+                line = next(itertools.islice(file, problem.line - 1, None))
+    except (OSError, UnicodeError, IndexError, StopIteration):
+        return problem
+    if "\t" not in line:
+        return problem
+    return replace(problem, message=Msg("vocab.yaml_tab"), allowed=Msg("vocab.yaml_tab_allowed"))
 
 
 def _with_allowed(problem: Problem) -> Problem:

@@ -11,7 +11,7 @@ from click.core import ParameterSource
 
 from kansrijk.advice_text import AUDIENCES, DEFAULT_TOP, for_audience, render_advice
 from kansrijk.case import load_case
-from kansrijk.errors import LANG_META, InputError, Msg, Problem, either, error_language, suggest
+from kansrijk.errors import INPUT_LANGUAGE, LANG_META, InputError, Msg, Problem, either, error_language, suggest
 from kansrijk.model import load_model
 from kansrijk.output import write_output
 from kansrijk.render import EXT, FORMATS, labels, number, render, to_json
@@ -118,6 +118,7 @@ def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
 def main() -> None:
     """kansrijk: prioritised, explained advice for inter-organisational collaborations,
     from the model of the conditions for promising collaboration."""
+    INPUT_LANGUAGE.set(None)  # a new command: no case read yet (errors follow the one it reads)
 
 
 @main.command()
@@ -182,14 +183,17 @@ def resolve_target(model, option: str, value: str) -> str:
         "condition": [("condition", "neglect")],
         "why-not": [("intervention", "advise"), ("dynamic", "dynamic"), ("condition", "neglect")],
     }[option]
-    known = []
+    from kansrijk.vocabulary import condition_alias, suggest_id
+
     for table, kind in kinds:
-        if value in model.kb.by_id[table]:
-            return f"{kind}:{value}"
-        known += list(model.kb.by_id[table])
+        # a condition also by its Dutch word: --condition belangen
+        ident = condition_alias(value) if table == "condition" else value.strip()
+        if ident in model.kb.by_id[table]:
+            return f"{kind}:{ident}"
     allowed = either([Msg(f"ids.{t}") for t, _ in kinds])
-    raise InputError(f"--{option}", [Problem("", Msg("unknown", what=Msg("what.id"), value=value,
-                                                     hint=suggest(value, known)), allowed=allowed)])
+    hint = suggest_id(value, model.kb, [t for t, _ in kinds])
+    raise InputError(f"--{option}", [Problem("", Msg("unknown", what=Msg("what.id"), value=value, hint=hint),
+                                             allowed=allowed)])
 
 
 @main.command()

@@ -10,12 +10,13 @@ from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
 from kansrijk.model import load_model
 from kansrijk.output import write_output
 from kansrijk.render import labels, render, to_json
-from kansrijk.text import SECTION_PATTERN
+from kansrijk.vocabulary import condition_id
+from kansrijk.vocabulary import section as canonical_section
 
 
 @main.command()
-@click.option("--condition", help="Only rules that touch this condition (id).")
-@click.option("--section", help="Only rules that cite this section, e.g. §4.2 or 'Tabel 1'.")
+@click.option("--condition", help="Only rules that touch this condition (id, or its Dutch word: belangen).")
+@click.option("--section", help="Only rules that cite this section, e.g. §4.2, 4.2, 'Tabel 1' or 'Table 1'.")
 @click.option("--lang", type=LANG, default="nl", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(FORMATS_DATA), default="text", show_default=True)
 def rules(condition, section, lang, fmt) -> None:
@@ -27,10 +28,12 @@ def rules(condition, section, lang, fmt) -> None:
     """
     model = load_model()
     if condition is not None:
-        model.kb.require("condition", condition, "--condition")
-    if section is not None and not SECTION_PATTERN.match(section):
-        raise InputError("--section", [Problem("", Msg("not_a_section", value=section),
-                                               allowed=Msg("rules.section_allowed"))])
+        condition = condition_id(model.kb, condition, "--condition")
+    if section is not None:
+        given, section = section, canonical_section(section)  # 4.2, § 4.2, Table 1 -> §4.2, Tabel 1
+        if section is None:
+            raise InputError("--section", [Problem("", Msg("not_a_section", value=given),
+                                                   allowed=Msg("rules.section_allowed"))])
     selected = []
     for record in model.book.records:
         if section is not None and section not in record.sections:
@@ -108,7 +111,7 @@ def model_command(condition, lang, fmt, output, force) -> None:
     model = load_model()
     kb = model.kb
     if condition is not None:
-        kb.require("condition", condition, "model")
+        condition = condition_id(kb, condition, "model")
     conditions = [c for c in kb.conditions if condition in (None, c.id)]
     if fmt == "json":
         wanted = {c.id for c in conditions}
@@ -145,7 +148,10 @@ def graph(fmt, condition, lang, output, force) -> None:
     """
     from kansrijk.graph import causal_graph, to_dot, to_mermaid, to_svg
 
-    built = causal_graph(load_model(), condition)
+    model = load_model()
+    if condition is not None:
+        condition = condition_id(model.kb, condition, "--condition")
+    built = causal_graph(model, condition)
     if fmt == "mermaid":
         text = to_mermaid(built, lang)
     else:
@@ -179,7 +185,7 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
 
     model = load_model()
     if condition is not None:
-        model.kb.require("condition", condition, "--condition")
+        condition = condition_id(model.kb, condition, "--condition")
     seed = random.SystemRandom().randrange(1, 10_000) if seed is None else seed
     settings = list(labels().root["quiz"]["settings"])
     built = build(model, seed, lang, condition, settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import string
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,10 +120,18 @@ class MessageError(ValueError):
         self.msg = message
 
 
+# the `language` of the input a command read (a case file), set by whatever reads it: errors
+# follow it when no --lang was given, even when the case itself turned out to be invalid
+INPUT_LANGUAGE: ContextVar[str | None] = ContextVar("kansrijk_input_language", default=None)
+
+
 def error_language(ctx: Any = None) -> str:
-    """The language of error output: the command's --lang when given, else $KANSRIJK_LANG, else English."""
+    """The language of error output: the command's --lang when given, else the language of the
+    case it read, else $KANSRIJK_LANG, else English."""
     if ctx is not None and ctx.meta.get(LANG_META) in LANGUAGES:
         return ctx.meta[LANG_META]
+    if INPUT_LANGUAGE.get() in LANGUAGES:
+        return INPUT_LANGUAGE.get()
     env = os.environ.get(LANG_ENV, "").strip().lower()
     return env if env in LANGUAGES else "en"
 
@@ -152,7 +161,6 @@ class InputError(Exception):
 
     file: str
     problems: list[Problem] = field(default_factory=list)
-
     omitted: int = 0  # problems found beyond these and not kept (validate keeps the first MAX_PROBLEMS)
 
     def render(self, lang: str = "en") -> str:
@@ -165,6 +173,40 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _words(value: str) -> list[str]:
+    return [word for word in re.split(r"[._\-\s]+", value.casefold()) if word]
+
+
+def similarity(value: str, known: str) -> float:
+    """How alike two ids or words are, 0..1: difflib's ratio of the whole; for ids of several
+    words averaged with the words matched one to one (so `organise_meetings` is nearer to
+    `organise_encounters` than to `organise_for_ambition` or `organisation`)."""
+    ratio = difflib.SequenceMatcher(None, value.casefold(), known.casefold()).ratio()
+    mine, theirs = _words(value), _words(known)
+    if len(mine) < 2 and len(theirs) < 2:
+        return ratio
+    pairs = sorted(((difflib.SequenceMatcher(None, a, b).ratio(), i, j)
+                    for i, a in enumerate(mine) for j, b in enumerate(theirs)), reverse=True)
+    used_mine, used_theirs, total = set(), set(), 0.0
+    for score, i, j in pairs:
+        if i not in used_mine and j not in used_theirs:
+            used_mine.add(i)
+            used_theirs.add(j)
+            total += score
+    # the words matched count as much as the whole; the whole alone a little less
+    return max((ratio + total / max(len(mine), len(theirs))) / 2, ratio - 0.05)
+
+
+def closest(value: str, known: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str | None:
+    """The known word most like value (first in `known` on a tie), or None when none reaches cutoff."""
+    best, best_score = None, cutoff
+    for item in known:
+        score = similarity(value, item)
+        if score > best_score or (best is None and score >= best_score):
+            best, best_score = item, score
+    return best
 
 
 # how many more "did you mean" searches the current validation may make (None: no bound). Each
@@ -195,5 +237,5 @@ def suggest(value: str, known: list[str] | tuple[str, ...]) -> Any:
     """A '; did you mean X?' tail (a Msg) for an unknown id, or '' when nothing is close."""
     if not hint_allowed():
         return ""
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-    return Msg("did_you_mean", value=close[0]) if close else ""
+    close = closest(value, known)
+    return Msg("did_you_mean", value=close) if close else ""

@@ -9,8 +9,9 @@ from __future__ import annotations
 from kansrijk.advice import Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
-from kansrijk.errors import InputError, Msg, Problem, suggest
+from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
 from kansrijk.text import Strict
+from kansrijk.vocabulary import score_value
 from kansrijk.yamlfile import Document, validate
 
 
@@ -77,19 +78,18 @@ class WhatIf(Strict):
 
 
 def parse_edits(sets: tuple[str, ...], adds: tuple[str, ...], removes: tuple[str, ...]) -> list[Edit]:
-    """--set INDICATOR=VALUE (VALUE 1..5, or none for don't know), --add ID, --remove ID."""
+    """--set INDICATOR=VALUE (VALUE in the one vocabulary of kansrijk/vocabulary.py: 1..5, an answer
+    such as 'mee eens', or none / ? / weet niet for don't know), --add ID, --remove ID."""
     edits = []
     for text in sets:
         key, sep, value = text.partition("=")
         if not sep or not key:
             raise InputError("--set", [Problem("", Msg("whatif.not_an_edit", text=text), allowed=Msg("whatif.edit_example"))])
-        if value.strip().lower() in ("none", "null", "?"):
-            edits.append(Edit(option="set", key=key.strip(), value=None))
-            continue
         try:
-            number = int(value)
-        except ValueError:
-            raise InputError("--set", [Problem(key, Msg("not_whole_number", value=repr(value)), allowed=Msg("whatif.score_allowed"))]) from None
+            # the one vocabulary: 1..5, 'mee eens', 'agree', none / ? / weet niet / don't know
+            number = score_value(value)
+        except MessageError as problem:
+            raise InputError("--set", [Problem(key.strip(), problem.msg, allowed=Msg("whatif.score_allowed"))]) from None
         edits.append(Edit(option="set", key=key.strip(), value=number))
     edits += [Edit(option="add", key=item) for item in adds]
     edits += [Edit(option="remove", key=item) for item in removes]

@@ -38,6 +38,8 @@ def test_a_message_is_its_english_text_and_renders_in_dutch():
 
 SURVEY = "organisatie;relationship.trust;ambition.shared\nA;9;3\n;eens;x\n"
 
+NO_LANGUAGE = "name: x\nscores:\n  relationship.trust: 3\n"
+
 # name -> (files, arguments, English fragments, Dutch fragments)
 ERRORS = {
     "malformed_yaml": (
@@ -54,10 +56,11 @@ ERRORS = {
         ["unknown indicator 'interests.real_dialog'; did you mean 'interests.real_dialogue'?"],
         ["indicator 'interests.real_dialog' is onbekend; bedoel je 'interests.real_dialogue'?"],
     ),
+    # a case that names no language: its errors follow --lang, else KANSRIJK_LANG, else English
     "whatif_bad_set": (
-        {}, ["whatif", "CASE", "--set", "relationship.trust=x"],
-        ["Error: --set: relationship.trust: 'x' is not a whole number (allowed: 1..5, or none)"],
-        ["Fout: --set: relationship.trust: 'x' is geen geheel getal (toegestaan: 1..5, of none)"],
+        {"case.yaml": NO_LANGUAGE}, ["whatif", "case.yaml", "--set", "relationship.trust=x"],
+        ["Error: --set: relationship.trust: 'x' is not a score (allowed: 1..5 or an answer such as 'agree'"],
+        ["Fout: --set: relationship.trust: 'x' is geen score (toegestaan: 1..5 of een antwoord zoals 'mee eens'"],
     ),
     "quiz_bad_answers": (
         {}, ["quiz", "--seed", "7", "--answers", "1,2"],
@@ -74,7 +77,7 @@ ERRORS = {
          "'x' is geen antwoord"],
     ),
     "usage_error": (
-        {}, ["whatif", "CASE"],
+        {"case.yaml": NO_LANGUAGE}, ["whatif", "case.yaml"],
         ["Error: give at least one --set, --add or --remove"],
         ["Fout: geef minstens één --set, --add of --remove"],
     ),
@@ -112,6 +115,21 @@ def test_errors_in_english_otherwise(tmp_path, monkeypatch, name, how):
     output = _run(tmp_path, monkeypatch, name, extra, env)
     for fragment in ERRORS[name][2]:
         assert fragment in output
+
+
+@pytest.mark.parametrize("args", [
+    ["whatif", "CASE", "--set", "relationship.trust=x"], ["whatif", "CASE"],
+    ["explain", "CASE", "--why-not", "organise_meetings"], ["advise", "dutch.yaml"], ["advise", "CASE", "-o", "CASE"],
+])
+def test_a_dutch_case_gives_dutch_errors_without_lang(tmp_path, monkeypatch, args):
+    """Errors follow --lang, else the case's language, else KANSRIJK_LANG, else English."""
+    (tmp_path / "dutch.yaml").write_text("name: x\nlanguage: nl\nscores:\n  ambition.shared: drie\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = [str(HEALTHCARE) if a == "CASE" else a for a in args]
+    dutch = CliRunner().invoke(main, args, env={"KANSRIJK_LANG": "en"})
+    assert dutch.exit_code == 2 and "Fout: " in dutch.output and "Error: " not in dutch.output, dutch.output
+    english = CliRunner().invoke(main, [*args, "--lang", "en"], env={"KANSRIJK_LANG": "nl"})
+    assert english.exit_code == 2 and "Error: " in english.output and "Fout: " not in english.output, english.output
 
 
 def test_a_default_lang_is_not_a_given_lang(monkeypatch):

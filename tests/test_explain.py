@@ -76,10 +76,14 @@ def test_not_concluded_dynamic_points_to_why_not(tmp_path):
     (["--advice", "99"], "there is no advice item 99"),
     (["--dynamic", "permanent_negotiaton"], "did you mean 'permanent_negotiation'?"),
     (["--condition", "organization"], "did you mean 'organisation'?"),
-    (["--why-not", "reopen_interests_dialogue"], "did you mean 'reopen_interest_dialogue'?"),
+    (["--why-not", "reopen_interests_dialogue"], "did you mean the intervention 'reopen_interest_dialogue'?"),
+    # the did-you-mean searches every kind of id and says which kind it found
+    (["--why-not", "organise_meetings"], "did you mean the intervention 'organise_encounters'?"),
+    (["--dynamic", "poor_meetings"], "'poor_meetings' is a signal"),
+    (["--condition", "belang"], "did you mean 'interests'?"),
 ])
 def test_bad_targets_exit_2_with_a_suggestion(args, message):
-    result = run("explain", str(HEALTHCARE), *args)
+    result = run("explain", str(HEALTHCARE), *args, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output
 

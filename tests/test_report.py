@@ -92,7 +92,7 @@ def test_output_is_never_overwritten_without_force(tmp_path):
     out.write_text("keep me", encoding="utf-8")
     refused = run("report", str(HEALTHCARE), "-o", str(out))
     assert refused.exit_code == 2
-    assert "exists" in refused.output and "--force" in refused.output
+    assert "bestaat al" in refused.output and "--force" in refused.output  # a Dutch case: errors in Dutch
     assert out.read_text(encoding="utf-8") == "keep me"
     forced = run("report", str(HEALTHCARE), "-o", str(out), "--force")
     assert forced.exit_code == 0, forced.output

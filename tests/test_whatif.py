@@ -124,7 +124,8 @@ def test_dynamics_are_worded_per_polarity():
 
 @pytest.mark.parametrize("args, message", [
     (["--set", "relationship.trust"], "is not INDICATOR=VALUE"),
-    (["--set", "relationship.trust=high"], "'high' is not a whole number"),
+    (["--set", "relationship.trust=high"], "'high' is not a score"),
+    (["--set", "relationship.trust=3.5"], "'3.5' is not a whole number"),
     (["--set", "relationship.trust=6"], "6 is out of range"),
     (["--set", "relationship.trusts=3"], "did you mean 'relationship.trust'?"),
     (["--add", "subgroup"], "did you mean 'subgroups'?"),
@@ -132,7 +133,7 @@ def test_dynamics_are_worded_per_polarity():
     (["--remove", "subgroups"], "is not among the case's observations"),
 ])
 def test_bad_edits_exit_2(args, message):
-    result = run("whatif", str(HEALTHCARE), *args)
+    result = run("whatif", str(HEALTHCARE), *args, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output
 
