@@ -1,11 +1,16 @@
 """The guided intake behind `kansrijk interview`: asks for a case step by step and builds the
 data of a valid case file. Reading and printing are passed in (`ask`, `say`), so the whole
 interview runs without a terminal in tests; every word shown comes from labels.yaml
-(`interview:`) and the interview_*.text.j2 templates."""
+(`interview:`) and the interview_*.text.j2 templates.
+
+Answers are read in the one vocabulary of kansrijk/vocabulary.py (a score as 1..5, 'mee eens',
+'agree', '?', 'weet niet'; a level as hoog/high/h). Nothing answered is lost: the answers are
+kept in the `answers` dict passed in as they are given, so that the command can save them when
+the interview is interrupted; end of input at the notes ends the interview as an empty line does;
+an empty answer to a score is asked again once before it counts as don't know."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +19,11 @@ from typing import Any
 import yaml
 
 from kansrijk.case import Case
-from kansrijk.knowledgebase import LEVELS, KnowledgeBase
+from kansrijk.errors import MessageError, closest
+from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.render import labels, render
 from kansrijk.text import LANGUAGES, Language
+from kansrijk.vocabulary import level_value, score_value
 
 Ask = Callable[[str], str]  # shows a prompt, returns the line typed; raises on EOF / Ctrl-C
 Say = Callable[[str], None]  # prints text as is (no newline added)
@@ -48,26 +55,30 @@ def parse_name(raw: str, hint: str) -> str:
 
 
 def parse_level(raw: str, hint: str) -> str | None:
-    """'low' | 'medium' | 'high' (also l/m/h and the Dutch laag/middel/hoog), None to skip."""
+    """'low' | 'medium' | 'high' in any form of the vocabulary (laag/middel/hoog, l/m/h), None to
+    skip (empty, 'overslaan', 'skip', or don't know)."""
     word = _norm(raw)
-    if word in {"", "-", "?"} | _both("interview", "characteristics", "skip"):
+    if word in {""} | _both("interview", "characteristics", "skip"):
         return None
-    for level in LEVELS:
-        if word in {level, level[0]} | _both("levels", level):
-            return level
-    raise Invalid(hint)
+    try:
+        return level_value(word)
+    except MessageError:
+        raise Invalid(hint) from None
 
 
 def parse_score(raw: str, hint: str) -> int | None:
-    """1..5, or None for don't know ('?', empty, 'weet niet', "don't know")."""
+    """1..5, an answer such as 'mee eens' or 'agree', or None for don't know ('?', empty,
+    'weet niet', "don't know")."""
     word = _norm(raw)
-    dont_know = {"", "?"} | _both("interview", "indicators", "dont_know")
-    dont_know |= {w.replace("'", "") for w in dont_know}
-    if word in dont_know:
+    if not word:
         return None
-    if word in {"1", "2", "3", "4", "5"}:
-        return int(word)
-    raise Invalid(hint)
+    try:
+        value = score_value(word)
+    except MessageError:
+        raise Invalid(hint) from None
+    if value is not None and not (isinstance(value, int) and 1 <= value <= 5):
+        raise Invalid(hint)
+    return value
 
 
 @dataclass(frozen=True)
@@ -115,10 +126,10 @@ def parse_observations(raw: str, menu: Menu, t: dict) -> list[str]:
             chosen.add(ident)
             continue
         message = f"'{token}': {t['unknown']}"
-        close = difflib.get_close_matches(ident, menu.accepted, n=1, cutoff=0.6)
+        close = closest(ident, menu.accepted)
         if close:
-            number = menu.numbered.index(close[0]) + 1 if close[0] in menu.numbered else None
-            message += f"; {t['did_you_mean']} '{close[0]}'" + (f" ({number})" if number else "") + "?"
+            number = menu.numbered.index(close) + 1 if close in menu.numbered else None
+            message += f"; {t['did_you_mean']} '{close}'" + (f" ({number})" if number else "") + "?"
         problems.append(message)
     if problems:
         raise Invalid("\n".join(problems + [t["hint"]]))
@@ -134,14 +145,38 @@ def _ask_until(ask: Ask, say: Say, prompt: str, parse: Callable[[str], Any]) -> 
             say(f"{problem}\n")
 
 
-def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say) -> dict:
-    """Ask for a whole case; the data of a valid case file, keys in the order of KEYS."""
+def _ask_score(ask: Ask, say: Say, t: dict) -> int | None:
+    """A score; an empty answer is asked again once ("Enter again for don't know"), so that an
+    accidental Enter does not silently record don't know."""
+    empty = 0
+    while True:
+        raw = ask(f"{t['prompt']}: ")
+        if not raw.strip():
+            empty += 1
+            if empty == 2:
+                return None
+            say(f"{t['again']}\n")
+            continue
+        try:
+            return parse_score(raw, t["hint"])
+        except Invalid as problem:
+            say(f"{problem}\n")
+            empty = 0
+
+
+def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say, answers: dict | None = None) -> dict:
+    """Ask for a whole case; the data of a valid case file, keys in the order of KEYS.
+
+    `answers` (a dict, empty at the start) holds what was answered so far while the interview
+    runs: the caller can save it as a partial case when the interview is interrupted."""
+    answers = {} if answers is None else answers
     t = labels().resolve(lang)["interview"]
     say(render("interview_intro.text.j2", lang))
-    name = _ask_until(ask, say, t["name"]["prompt"], lambda raw: parse_name(raw, t["name"]["required"]))
+    answers["name"] = _ask_until(ask, say, t["name"]["prompt"], lambda raw: parse_name(raw, t["name"]["required"]))
+    answers["language"] = lang
 
     say(render("interview_part.text.j2", lang, part="characteristics"))
-    characteristics: dict[str, str] = {}
+    characteristics: dict[str, str] = answers.setdefault("characteristics", {})
     for number, item in enumerate(kb.characteristics, start=1):
         say(render("interview_characteristic.text.j2", lang, c=item, number=number, total=len(kb.characteristics)))
         level = _ask_until(ask, say, t["characteristics"]["prompt"],
@@ -150,35 +185,51 @@ def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say) -> dict
             characteristics[item.id] = level
 
     say(render("interview_part.text.j2", lang, part="indicators"))
-    scores: dict[str, int | None] = {}
+    scores: dict[str, int | None] = answers.setdefault("scores", {})
     number = 0
     for condition in kb.conditions:
         say(render("interview_condition.text.j2", lang, c=condition))
         for indicator in kb.indicators_of(condition.id):
             number += 1
             say(render("interview_indicator.text.j2", lang, i=indicator, number=number, total=len(kb.indicators)))
-            scores[indicator.id] = _ask_until(ask, say, t["indicators"]["prompt"],
-                                              lambda raw: parse_score(raw, t["indicators"]["hint"]))
+            scores[indicator.id] = _ask_score(ask, say, t["indicators"])
     # Table 1 order, whatever the order of the conditions
-    scores = {i.id: scores[i.id] for i in kb.indicators}
+    answers["scores"] = {i.id: scores[i.id] for i in kb.indicators}
 
     say(render("interview_part.text.j2", lang, part="observations"))
     menu = observation_menu(kb)
     say(render("interview_observations.text.j2", lang, menu=menu))
-    observations = _ask_until(ask, say, t["observations"]["prompt"],
-                              lambda raw: parse_observations(raw, menu, t["observations"]))
+    answers["observations"] = _ask_until(ask, say, t["observations"]["prompt"],
+                                         lambda raw: parse_observations(raw, menu, t["observations"]))
 
     say(render("interview_part.text.j2", lang, part="notes"))
     lines: list[str] = []
     while True:
-        line = ask("> ").rstrip()
+        try:
+            line = ask("> ").rstrip()
+        except EOFError:  # end of input at the last, optional question: the interview is done
+            say("\n")
+            break
         if not line.strip():
             break
         lines.append(line)
+        answers["notes"] = "\n".join(lines)
 
-    data = {"name": name, "language": lang, "characteristics": characteristics, "scores": scores,
-            "observations": observations, "notes": "\n".join(lines)}
+    answers["notes"] = "\n".join(lines)
+    data = {key: answers[key] for key in KEYS}
     Case.model_validate(data, context={"kb": kb})  # never write a file kansrijk would refuse
+    return data
+
+
+def partial_case(answers: dict, kb: KnowledgeBase) -> dict | None:
+    """What was answered before an interruption as the data of a case file (the questions not
+    reached are left out, so a score not asked is not a don't know), or None when not even the
+    name was given."""
+    if not answers.get("name"):
+        return None
+    data = {key: answers[key] for key in KEYS if key in answers}
+    if "scores" in data:  # Table 1 order
+        data["scores"] = {i.id: data["scores"][i.id] for i in kb.indicators if i.id in data["scores"]}
     return data
 
 

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from kansrijk.case import load_case
@@ -23,15 +24,16 @@ def number(item: str) -> int:
 
 
 def answers(name="Regionale zorgalliantie", characteristics=("hoog", "", "middel", "-", "laag"),
-            scores=("3", "?", "", "weet niet", "2", "2", "1", "1") + ("4",) * 12,
+            # an empty answer to a score is asked again once: two empty lines are one don't know
+            scores=("3", "?", "", "", "weet niet", "2", "2", "1", "1") + ("4",) * 12,
             observations=f"{number('permanent_negotiation')}, {number('rushed_to_contract')} backing_not_involved",
             notes=("Eerste regel", "tweede regel")) -> str:
     lines = [name, *characteristics, *scores, observations, *notes, ""]
     return "\n".join(lines) + "\n"
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(main, list(args), input=input)
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, list(args), input=input, env=env)
 
 
 EXPECTED_NL = """\
@@ -171,21 +173,45 @@ def test_refuses_to_overwrite_before_asking_anything(tmp_path):
 
 def test_refuses_a_missing_folder_or_a_folder(tmp_path):
     result = run("interview", "-o", str(tmp_path / "nowhere" / "casus.yaml"), input=answers())
-    assert result.exit_code == 2 and T["nl"]["no_folder"] in result.stderr
+    assert result.exit_code == 2 and "in een map die niet bestaat" in result.stderr
     result = run("interview", "-o", str(tmp_path), "--force", "--lang", "en", input=answers())
-    assert result.exit_code == 2 and T["en"]["is_folder"] in result.stderr
+    assert result.exit_code == 2 and "the output file is a folder" in result.stderr
 
 
-@pytest.mark.parametrize("cut", [0, 1, 4, 20, 27])
-def test_eof_mid_interview_writes_nothing(tmp_path, cut):
+def test_eof_before_the_name_writes_nothing(tmp_path):
     out = tmp_path / "casus.yaml"
-    partial = "".join(answers().splitlines(keepends=True)[:cut])
-    result = run("interview", "-o", str(out), input=partial)
+    result = run("interview", "-o", str(out), input="")
     assert result.exit_code == 1
-    assert not out.exists() and not list(tmp_path.iterdir())
+    assert not list(tmp_path.iterdir())
     assert T["nl"]["aborted"] in result.stderr
     assert isinstance(result.exception, SystemExit)  # no traceback, no "Aborted!"
     assert "Traceback" not in result.output and "Aborted!" not in result.output
+
+
+@pytest.mark.parametrize("cut", [1, 4, 20, 27])
+def test_eof_mid_interview_keeps_the_answers_in_a_partial_file(tmp_path, model, cut):
+    """End of input before the last question: the save question gets end of input too, so its
+    default (yes) holds; the target is not written, the answers so far are beside it."""
+    out = tmp_path / "casus.yaml"
+    given = answers().splitlines(keepends=True)[:cut]
+    result = run("interview", "-o", str(out), input="".join(given))
+    assert result.exit_code == 1, result.output
+    assert not out.exists()
+    partial = tmp_path / "casus.partial.yaml"
+    assert T["nl"]["saved"].format(path=partial) in result.stderr
+    case = load_case(str(partial), model.kb)  # a partial case is a valid case
+    assert case.name == "Regionale zorgalliantie"
+    assert len(case.scores) == max(0, cut - 7)  # after the name, five characteristics and one double Enter
+    assert "Traceback" not in result.output
+
+
+def test_eof_at_the_notes_finishes_the_interview(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    given = answers(notes=("Eerste regel", "tweede regel")).splitlines(keepends=True)[:-1]  # no closing empty line
+    result = run("interview", "-o", str(out), input="".join(given).rstrip("\n"))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == EXPECTED_NL
+    assert not (tmp_path / "casus.partial.yaml").exists()
 
 
 def test_eof_keeps_an_existing_file_with_force(tmp_path):
@@ -194,24 +220,128 @@ def test_eof_keeps_an_existing_file_with_force(tmp_path):
     result = run("interview", "-o", str(out), "--force", input="Nieuw\nhoog\n")
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8") == "name: bestaand\n"
+    assert "name: Nieuw" in (tmp_path / "casus.partial.yaml").read_text(encoding="utf-8")
 
 
-def test_ctrl_c_writes_nothing(tmp_path, monkeypatch):
+def scripted(monkeypatch, replies):
+    """Replace the terminal: each reply is a line typed, or KeyboardInterrupt (Ctrl-C)."""
     from kansrijk import cli_interview
 
     asked = []
 
-    def interrupt(prompt):
+    def ask(prompt):
         asked.append(prompt)
-        if len(asked) > 3:
+        if not replies:
+            raise EOFError
+        reply = replies.pop(0)
+        if reply is KeyboardInterrupt:
             raise KeyboardInterrupt
-        return "x" if len(asked) == 1 else ""
+        return reply
 
-    monkeypatch.setattr(cli_interview, "_ask", interrupt)
+    monkeypatch.setattr(cli_interview, "_ask", ask)
+    return asked
+
+
+def test_ctrl_c_offers_to_keep_the_answers(tmp_path, monkeypatch, model):
+    asked = scripted(monkeypatch, ["Havenketen", "high", "", "", "", "", "4", "", "", KeyboardInterrupt, ""])
     out = tmp_path / "case.yaml"
     result = run("interview", "-o", str(out), "--lang", "en")
-    assert result.exit_code == 1 and not out.exists()
+    assert result.exit_code == 1, result.output
+    partial = tmp_path / "case.partial.yaml"
+    assert asked[-1].startswith(T["en"]["save"].format(path=partial))
+    assert not out.exists()
+    case = load_case(str(partial), model.kb)
+    assert case.name == "Havenketen" and case.language == "en"
+    assert case.characteristics == {"mutual_dependence": "high"}
+    # the score not reached is left out, not recorded as don't know
+    assert case.scores == {"ambition.shared": 4, "ambition.meaningful": None}
+    assert T["en"]["saved"].format(path=partial) in result.stderr
+
+
+def test_ctrl_c_and_no_writes_nothing(tmp_path, monkeypatch):
+    scripted(monkeypatch, ["x", "", KeyboardInterrupt, "n"])
+    out = tmp_path / "case.yaml"
+    result = run("interview", "-o", str(out), "--lang", "en")
+    assert result.exit_code == 1 and not list(tmp_path.iterdir())
     assert T["en"]["aborted"] in result.stderr
+
+
+def test_ctrl_c_never_overwrites_a_partial_file_unasked(tmp_path, monkeypatch):
+    partial = tmp_path / "case.partial.yaml"
+    partial.write_text("name: earlier\n", encoding="utf-8")
+    asked = scripted(monkeypatch, ["Second", KeyboardInterrupt, "", ""])  # keep: yes; overwrite: default no
+    result = run("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en")
+    assert result.exit_code == 1
+    assert asked[-1].startswith(T["en"]["overwrite"].format(path=partial))
+    assert partial.read_text(encoding="utf-8") == "name: earlier\n"
+    assert "name: Second" in (tmp_path / "case.partial-2.yaml").read_text(encoding="utf-8")
+
+    scripted(monkeypatch, ["Third", KeyboardInterrupt, "y", "y"])
+    assert run("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en").exit_code == 1
+    assert "name: Third" in partial.read_text(encoding="utf-8")
+
+
+def test_ctrl_c_with_the_case_on_standard_output(tmp_path, monkeypatch):
+    scripted(monkeypatch, ["Stdout", KeyboardInterrupt, ""])
+    monkeypatch.chdir(tmp_path)
+    result = run("interview", "--lang", "en")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "name: Stdout" in (tmp_path / "interview.partial.yaml").read_text(encoding="utf-8")
+
+
+def test_prompts_on_stderr_and_the_case_on_stdout():
+    for args in ([], ["-o", "-"]):
+        result = run("interview", *args, input=answers())
+        assert result.exit_code == 0, result.output
+        assert result.stdout == EXPECTED_NL  # nothing but the case
+        assert T["nl"]["indicators"]["prompt"] in result.stderr
+        piped = run("advise", "-", "--format", "json", input=result.stdout)
+        assert piped.exit_code == 0, piped.output
+        assert json.loads(piped.stdout)["case"] == "Regionale zorgalliantie"
+
+
+def test_an_empty_score_is_asked_again_once(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    scores = ("", "4", "", "", "", "?") + ("3",) * 17
+    result = run("interview", "-o", str(out), input=answers(scores=scores))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count(T["nl"]["indicators"]["again"]) == 3
+    case = load_case(str(out), model.kb)
+    assert [case.scores[i.id] for i in model.kb.indicators[:4]] == [4, None, None, 3]
+
+
+def test_scores_in_the_vocabulary(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    scores = ("mee eens", "In grote mate", "strongly disagree", "weet ik niet") + ("3",) * 16
+    result = run("interview", "-o", str(out), input=answers(scores=scores))
+    assert result.exit_code == 0, result.output
+    case = load_case(str(out), model.kb)
+    assert [case.scores[i.id] for i in model.kb.indicators[:4]] == [4, 5, 1, None]
+
+
+def test_errors_follow_kansrijk_lang(tmp_path):
+    out = tmp_path / "case.yaml"
+    out.write_text("name: x\n", encoding="utf-8")
+    english = run("interview", "-o", str(out), env={"KANSRIJK_LANG": "en"}, input=answers())
+    assert english.exit_code == 2 and "exists; add --force" in english.stderr
+    assert "bestaat al" not in english.stderr
+    dutch = run("interview", "-o", str(out), env={"KANSRIJK_LANG": "nl"}, input=answers())
+    assert dutch.exit_code == 2 and "bestaat al" in dutch.stderr
+    # --lang wins over the environment
+    assert "exists; add --force" in run("interview", "-o", str(out), "--lang", "en",
+                                         env={"KANSRIJK_LANG": "nl"}).stderr
+
+
+def test_hostile_answers_are_written_by_the_yaml_emitter(tmp_path, model):
+    out = tmp_path / "casus.yaml"
+    name = "x: y # z\x1b[31m &a *a !!python/object:os.system '\"\u2028"
+    notes = ("---", "min_group: 1", "  - [a, b]: {c: d}", "# not a comment", "... end")
+    result = run("interview", "-o", str(out), input=answers(name=name, notes=notes))
+    assert result.exit_code == 0, result.output
+    case = load_case(str(out), model.kb)
+    assert case.name == name.strip()
+    assert case.notes == "\n".join(notes)
+    assert case.min_group == 3 and "min_group" not in yaml.safe_load(out.read_text(encoding="utf-8"))
 
 
 def test_parsers():
