@@ -13,6 +13,7 @@ import gc
 import json
 import re
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ STDIN = "<stdin>"
 # libyaml's parser when PyYAML was built with it (its wheels are): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT_TAG = "tag:yaml.org,2002:int"
+_PLAIN_REASONS = {_INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
 
 
 class _UniqueKeyLoader(_BaseLoader):
@@ -49,25 +51,47 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
     return loader.construct_mapping(node, deep=deep)
 
 
-def _guarded(tag: str):
-    construct = _BaseLoader.yaml_constructors[tag]
+def _guarded(construct):
+    """A constructor that turns whatever Python makes of a value it cannot hold (a 5,000-digit
+    number, the 31st of February, `!!bool maybe`, `!!map x`) into a ConstructorError at its line."""
 
     def guarded(loader: _UniqueKeyLoader, node: yaml.Node) -> Any:
-        if tag == _INT_TAG and len(node.value) > limits.MAX_DIGITS:
+        if node.tag == _INT_TAG and isinstance(node.value, str) and len(node.value) > limits.MAX_DIGITS:
             raise yaml.constructor.ConstructorError(
                 None, None, Msg("limit.digits", digits=len(node.value), limit=limits.MAX_DIGITS), node.start_mark)
-        try:
-            return construct(loader, node)
-        except (ValueError, OverflowError) as exc:
-            raise yaml.constructor.ConstructorError(
-                None, None, Msg("not_a_value", value=_short(node.value), reason=str(exc)), node.start_mark) from None
+        with _as_constructor_error(node):
+            result = construct(loader, node)
+        if isinstance(result, types.GeneratorType):  # collections are filled in after they are made
+            return _guarded_generator(result, node)
+        return result
 
     return guarded
 
 
+def _guarded_generator(generator, node: yaml.Node):
+    with _as_constructor_error(node):
+        yield from generator
+
+
+@contextlib.contextmanager
+def _as_constructor_error(node: yaml.Node) -> Iterator[None]:
+    try:
+        yield
+    except (yaml.YAMLError, InputError):
+        raise
+    except Exception as exc:  # noqa: BLE001  ValueError, KeyError, TypeError... from a constructor
+        value = _short(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
+        tag = "!!" + str(node.tag).rsplit(":", 1)[-1]
+        # Python's reason where it speaks to the reader ("day is out of range for month"), else the tag
+        plain = isinstance(exc, (ValueError, OverflowError)) and node.tag in _PLAIN_REASONS
+        reason = str(exc) if plain and str(exc) else tag
+        raise yaml.constructor.ConstructorError(None, None, Msg("not_a_value", value=value, reason=reason),
+                                                node.start_mark) from None
+
+
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-for _tag in (_INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"):
-    _UniqueKeyLoader.add_constructor(_tag, _guarded(_tag))
+for _tag, _construct in list(_UniqueKeyLoader.yaml_constructors.items()):
+    _UniqueKeyLoader.add_constructor(_tag, _guarded(_construct))
 
 
 def _short(value: Any, width: int = 40) -> str:
