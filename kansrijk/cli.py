@@ -11,6 +11,7 @@ from click.core import ParameterSource
 
 from kansrijk.advice_text import AUDIENCES, DEFAULT_TOP, for_audience, render_advice
 from kansrijk.case import load_case
+from kansrijk.escape import plain_text
 from kansrijk.errors import INPUT_LANGUAGE, LANG_META, InputError, Msg, Problem, either, error_language, suggest
 from kansrijk.model import load_model
 from kansrijk.output import write_output
@@ -92,13 +93,14 @@ class Group(click.Group):
             lang = error_language(ctx)
             what = f"{type(error).__name__}: {error}"
             what = what if len(what) <= 300 else what[:299] + "…"
-            click.echo(Msg("error", message=Msg("unexpected", error=what, env=DEBUG_ENV)).render(lang), err=True)
+            click.echo(plain_text(Msg("error", message=Msg("unexpected", error=what, env=DEBUG_ENV)).render(lang)), err=True)
             ctx.exit(1)
 
     @staticmethod
     def _fail(ctx: click.Context, error: InputError) -> None:
         lang = error_language(ctx)
-        click.echo(Msg("error", message=error.render(lang)).render(lang), err=True)
+        # a file name from the user may hold control characters: none reaches the terminal raw
+        click.echo(plain_text(Msg("error", message=error.render(lang)).render(lang)), err=True)
         ctx.exit(2)
 
 

@@ -217,3 +217,11 @@ def test_plain_text_keeps_all_but_control_characters(text):
     out = plain_text(text)
     assert not CONTROL.search(out)
     assert [c for c in text if not CONTROL.match(c)] == list(out)
+
+
+def test_a_hostile_file_name_in_an_error_reaches_the_terminal_without_control_characters(tmp_path):
+    path = tmp_path / "case\x1b[31m\x07.yaml"
+    path.write_text("name: [\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(path)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "case[31m.yaml" in result.stderr

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from kansrijk.case import load_case
 from kansrijk.cli import main
+from kansrijk.errors import Msg
 from kansrijk.interview import Invalid, case_yaml, observation_menu, parse_level, parse_observations, parse_score
 from kansrijk.model import load_model
 from kansrijk.render import labels
@@ -159,7 +160,7 @@ def test_refuses_to_overwrite_before_asking_anything(tmp_path):
     result = run("interview", "-o", str(out), input=answers())
     assert result.exit_code == 2
     assert out.read_text(encoding="utf-8") == "name: bestaand\n"
-    assert T["nl"]["exists"] in result.stderr and "--force" in result.stderr
+    assert Msg("output.exists_force").render("nl") in result.stderr and "--force" in result.stderr
     assert T["nl"]["name"]["prompt"] not in result.output  # nothing was asked
     assert "Traceback" not in result.output
 
