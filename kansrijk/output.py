@@ -16,6 +16,7 @@ import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -69,14 +70,22 @@ def write_output(text: str, output: str | None, force: bool, inputs: Iterable[st
 
 def write_file(path: Path, text: str) -> None:
     """Write text (UTF-8) to path atomically, by way of a temporary file beside it."""
-    data = text.encode("utf-8")
+    with open_atomic(path) as file:
+        _write(file, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def open_atomic(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write path with, piece by piece (a long stream need not be held in memory):
+    it is a temporary file beside path that takes path's place only when the block ends without
+    an error; on an error or interruption it is removed and the old path stays as it was."""
     mode = _mode_for(path)
     # mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW, a random name, mode 0600 until chmod below
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     with _signals_raise():
         try:
             with os.fdopen(fd, "wb") as file:
-                _write(file, data)
+                yield file
                 file.flush()
                 os.fchmod(file.fileno(), mode)
                 os.fsync(file.fileno())
