@@ -413,6 +413,7 @@ from kansrijk import cli_model  # noqa: E402,F401  (registers the commands that 
 from kansrijk import cli_survey  # noqa: E402,F401  (registers `kansrijk import`)
 from kansrijk import cli_interview  # noqa: E402,F401
 from kansrijk import cli_report  # noqa: E402,F401
+from kansrijk import cli_portfolio  # noqa: E402,F401  (registers `kansrijk portfolio`)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
