@@ -1,0 +1,76 @@
+"""kansrijk portfolio in a real browser: headless Chromium (driven as in test_report_browser.py, whose
+helpers this reuses) loads the page of the bundled examples with no console errors and no network
+requests, draws a band bar and a histogram per condition, keeps a name that looks like markup as
+text, fits a phone screen without sideways scrolling and takes a screenshot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from kansrijk.cli import main
+from tests.conftest import ROOT
+from tests.test_report_browser import PNG, Page, browser, pytestmark  # noqa: F401  (the fixture and the skip)
+
+NAME = '<img src="https://example.invalid/x.png"> & "co"'
+
+
+@pytest.fixture(scope="module")
+def portfolio_page(browser, tmp_path_factory):  # noqa: F811  (browser is the fixture imported above)
+    directory = tmp_path_factory.mktemp("portfolio")
+    cases = directory / "cases"
+    cases.mkdir()
+    for path in sorted((ROOT / "examples").glob("*.yaml")):
+        (cases / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (cases / "markup.yaml").write_text(yaml.safe_dump({"name": NAME, "scores": {"ambition.shared": 2}}),
+                                       encoding="utf-8")
+    out = directory / "portfolio.html"
+    result = CliRunner().invoke(main, ["portfolio", str(cases), "--format", "html", "--lang", "en", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, Page(browser, out.as_uri())
+
+
+def test_loads_without_console_errors_or_network_requests(portfolio_page):
+    path, page = portfolio_page
+    assert page.problems() == []
+    assert page.requests() == [path.as_uri()]
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+
+
+def test_the_charts_are_drawn(portfolio_page):
+    _, page = portfolio_page
+    assert page.evaluate("document.querySelectorAll('#bands svg.bar').length") == 5
+    assert page.evaluate("document.querySelectorAll('#means svg.hist').length") == 5
+    # every case in some band of every condition: the segments of a bar fill its whole width
+    widths = page.evaluate("[...document.querySelectorAll('#bands svg.bar')].map(s =>"
+                           " [...s.querySelectorAll('rect')].reduce((w, r) => w + r.getBBox().width, 0))")
+    assert all(abs(w - 300) < 0.5 for w in widths)
+    heights = page.evaluate("[...document.querySelectorAll('#means svg.hist rect')].map(r => r.getBBox().height)")
+    assert heights and all(h > 0 for h in heights)
+    assert page.evaluate("document.querySelectorAll('#means line.hist-median').length") == 5
+    box = page.evaluate("(() => { const r = document.querySelector('#means svg.hist').getBoundingClientRect();"
+                        " return [r.width, r.height]; })()")
+    assert box[0] > 150 and box[1] > 40
+
+
+def test_a_name_that_looks_like_markup_is_text(portfolio_page):
+    _, page = portfolio_page
+    names = page.evaluate("[...document.querySelectorAll('#standings tbody tr')].map(r => r.cells[0].textContent)")
+    assert NAME in names
+    assert names == sorted(names)
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+
+
+def test_fits_a_phone_screen(browser, portfolio_page):  # noqa: F811
+    path, _ = portfolio_page
+    page = Page(browser, path.as_uri(), width=360, height=800)
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+def test_screenshot(portfolio_page, tmp_path):
+    _, page = portfolio_page
+    shot = page.screenshot(tmp_path / "portfolio.png", full_page=True)
+    assert shot.startswith(PNG) and len(shot) > 10_000
