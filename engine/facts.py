@@ -1,4 +1,4 @@
-"""The facts the engine works on. Case data enters as the first four; rules add the last two.
+"""The facts the engine works on. Case data enters as the first six; rules add beliefs.
 
 Every fact has a `node`: its name in the rule graph ('score:relationship.trust',
 'neglect:ambition'), which is how explanations refer to it.
@@ -37,12 +37,8 @@ class Trend(Fact):
     """How much a condition's or indicator's score moved since the previous assessment (node 'trend:<id>')."""
 
 
-class Evidence(Fact):
-    """One rule firing's support for a conclusion: node, rule, cf, support, firing."""
-
-
 class Belief(Fact):
-    """A conclusion with its combined certainty and the evidence behind it: node, cf, evidence."""
+    """A conclusion some rule reads, with the certainty combined from all the evidence for it: node, cf."""
 
 
 def value_of(fact: Fact) -> object:

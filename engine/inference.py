@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
-from kansrijk.engine.facts import Belief, Divergence, Level, Mean, Observed, Score, Trend, value_of
-from kansrijk.engine.record import Belief as BeliefRecord
+from kansrijk.engine.facts import Divergence, Level, Mean, Observed, Score, Trend, value_of
 from kansrijk.engine.record import Inference
 from kansrijk.group import Gap, condition_means
 from kansrijk.knowledgebase import KnowledgeBase
@@ -63,15 +62,10 @@ class Reasoner:
         engine = self.engine
         engine.reset()
         facts = input_facts(self.kb, evidence)
-        if facts:
-            engine.declare(*facts)
+        engine.declare_inputs(facts)
         engine.run()
-        firings = {f.seq: f for f in engine.firings}
-        beliefs = {}
-        for fact in engine.facts.values():
-            if isinstance(fact, Belief):
-                pieces = [firings[seq] for seq, _ in fact["evidence"]]
-                beliefs[fact["node"]] = BeliefRecord(fact["node"], fact["cf"], tuple(pieces))
+        if engine.pending:  # every level has a closing rule; evidence left over would be lost
+            raise RuntimeError(f"evidence never combined for {sorted(engine.pending)}")
         inputs = {fact_node(f): value_of(f) for f in facts}
-        return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(beliefs.items())),
+        return Inference(inputs=inputs, firings=tuple(engine.firings), beliefs=dict(sorted(engine.beliefs.items())),
                          withheld=evidence.withheld & inputs.keys(), from_respondents=evidence.from_respondents)
