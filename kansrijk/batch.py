@@ -27,6 +27,7 @@ import glob
 import json
 import os
 import signal
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,7 +163,9 @@ def advise_many(paths: list[str], options: Options, output: str | None, force: b
     if options.fmt == "jsonl":
         target = None if output in (None, STDOUT) else check_output(output, force, paths)
         if target is None:
-            return _report(run(paths, options, jobs), len(paths), lang, lambda o: click.echo(o.text, nl=False))
+            # no bar between the lines when they go to the same terminal
+            return _report(run(paths, options, jobs), len(paths), lang, lambda o: click.echo(o.text, nl=False),
+                           progress=not _is_terminal(sys.stdout))
         try:
             with open_atomic(target) as file:
                 return _report(run(paths, options, jobs), len(paths), lang,
@@ -218,16 +221,22 @@ def _cannot_write(output: str, exc: OSError) -> InputError:
                                        allowed=Msg("output.allowed_writable"))])
 
 
-def _report(outcomes: Iterator[Outcome], total: int, lang: str, write) -> int:
-    """Write each outcome as it comes, its error on standard error; a progress bar on a terminal."""
-    import sys
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
 
+
+def _report(outcomes: Iterator[Outcome], total: int, lang: str, write, progress: bool = True) -> int:
+    """Write each outcome as it comes, its error on standard error; a progress bar when standard
+    error is a terminal (and progress is wanted)."""
     import click
 
     from kansrijk.escape import plain_text
 
     failed = code = 0
-    bar = click.progressbar(length=total, file=sys.stderr) if sys.stderr.isatty() else None
+    bar = click.progressbar(length=total, file=sys.stderr) if progress and _is_terminal(sys.stderr) else None
     with bar if bar is not None else _nothing():
         for outcome in outcomes:
             if outcome.error is None:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -159,25 +160,38 @@ def test_one_case_is_as_before():
     assert not result.stdout.lstrip().startswith("{")
 
 
+def on_terminal(args, stdout_too: bool = False) -> tuple[int, bytes, bytes]:
+    """Run args with standard error (and, if asked, standard output) on a pseudo-terminal:
+    (exit code, standard output when piped, what the terminal showed)."""
+    primary, secondary = os.openpty()
+    with tempfile.TemporaryFile() as stdout:
+        try:
+            process = subprocess.Popen(args, stdout=secondary if stdout_too else stdout, stderr=secondary)
+            os.close(secondary)
+            terminal = b""
+            while True:  # read while it runs: a full terminal would stop it
+                try:
+                    chunk = os.read(primary, 65536)
+                except OSError:  # the terminal closed: the process has ended
+                    break
+                if not chunk:
+                    break
+                terminal += chunk
+            code = process.wait(timeout=60)
+        finally:
+            os.close(primary)
+        stdout.seek(0)
+        return code, stdout.read(), terminal
+
+
 def test_a_progress_bar_on_a_terminal_none_when_piped():
     args = [*KANSRIJK, "advise", *map(str, EXAMPLES[:3]), "--jobs", "1"]
     piped = subprocess.run(args, capture_output=True, check=False)
     assert piped.returncode == 0 and piped.stderr == b""
-    primary, secondary = os.openpty()
-    try:
-        run = subprocess.run(args, stdout=subprocess.PIPE, stderr=secondary, check=False)
-        os.close(secondary)
-        terminal = b""
-        while True:
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:  # the terminal closed
-                break
-            if not chunk:
-                break
-            terminal += chunk
-    finally:
-        os.close(primary)
-    assert run.returncode == 0
+    code, stdout, terminal = on_terminal(args)
+    assert code == 0
     assert b"100%" in terminal and b"#" in terminal
-    assert len(lines(run.stdout.decode("utf-8"))) == 3
+    assert len(lines(stdout.decode("utf-8"))) == 3
+    # the lines themselves on the terminal: no bar between them
+    code, _, terminal = on_terminal(args, stdout_too=True)
+    assert code == 0 and b"100%" not in terminal and terminal.count(b'{"file":') == 3
