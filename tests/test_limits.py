@@ -395,7 +395,7 @@ def test_an_unwritable_output_folder_is_exit_2_naming_the_path(tmp_path):
 
 def test_any_os_error_at_the_top_level_is_exit_2_naming_the_path():
     denied = PermissionError(13, "Permission denied", "/nowhere/.advice.txt.tmp")
-    with mock.patch("kansrijk.cli.load_model", side_effect=denied):
+    with mock.patch("kansrijk.model.load_model", side_effect=denied):
         result = advise(HEALTHCARE)
     assert result.exit_code == 2
     assert result.output == ("Error: /nowhere/.advice.txt.tmp: cannot read or write this file: Permission denied "
@@ -404,7 +404,7 @@ def test_any_os_error_at_the_top_level_is_exit_2_naming_the_path():
 
 def test_an_unexpected_error_is_a_short_message_with_where_to_report_it(monkeypatch):
     monkeypatch.delenv("KANSRIJK_DEBUG", raising=False)
-    with mock.patch("kansrijk.cli.load_model", side_effect=ZeroDivisionError("boom")):
+    with mock.patch("kansrijk.model.load_model", side_effect=ZeroDivisionError("boom")):
         result = advise(HEALTHCARE)
         assert result.exit_code == 1
         assert result.output.startswith("Error: unexpected error (ZeroDivisionError: boom). This is a bug in kansrijk")
@@ -416,7 +416,7 @@ def test_an_unexpected_error_is_a_short_message_with_where_to_report_it(monkeypa
 
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_the_trace_only_with_debug(how):
-    with mock.patch("kansrijk.cli.load_model", side_effect=ZeroDivisionError("boom")):
+    with mock.patch("kansrijk.model.load_model", side_effect=ZeroDivisionError("boom")):
         if how == "option":
             result = CliRunner().invoke(main, ["--debug", "advise", str(HEALTHCARE)])
         else:
