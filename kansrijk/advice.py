@@ -242,12 +242,10 @@ class Advisor:
             chain += [f for f in self.decisive(inference, matched.node) if f not in chain]
         return chain
 
-    def chain(self, inference: Inference, node: str, lang: Language) -> list[Step]:
-        """Every firing that led to node, each once: the decisive chain first (inputs first
-        within it), then the rest, evidence against marked as such."""
-        decisive = {f.seq for f in self.decisive(inference, node)}
+    def behind(self, inference: Inference, node: str) -> list[Firing]:
+        """Every firing that led to node, each once, inputs first."""
         seen: set[int] = set()
-        steps: list[Step] = []
+        firings: list[Firing] = []
 
         def visit(name: str) -> None:
             belief = inference.beliefs.get(name)
@@ -259,9 +257,23 @@ class Advisor:
                 for matched in firing.matched:
                     visit(matched.node)
                 seen.add(firing.seq)
-                steps.append(self.step(inference, firing, lang, decisive=firing.seq in decisive))
+                firings.append(firing)
 
         visit(node)
+        return firings
+
+    def chain(self, inference: Inference, node: str, lang: Language, memo: dict | None = None) -> list[Step]:
+        """Every firing that led to node, each once: the decisive chain first (inputs first
+        within it), then the rest, evidence against marked as such. `memo` shares the steps
+        already made for one report (a firing is the same step under every item it supports)."""
+        decisive = {f.seq for f in self.decisive(inference, node)}
+        memo = {} if memo is None else memo
+        steps = []
+        for firing in self.behind(inference, node):
+            key = (firing.seq, firing.seq in decisive)
+            if key not in memo:
+                memo[key] = self.step(inference, firing, lang, decisive=key[1])
+            steps.append(memo[key])
         return [s for s in steps if s.decisive] + [s for s in steps if not s.decisive]
 
     def because(self, inference: Inference, node: str, lang: Language) -> list[MatchedItem]:
@@ -274,7 +286,8 @@ class Advisor:
         return list(items.values())
 
     def matched_item(self, inference: Inference, node: str, value: object, lang: Language) -> MatchedItem:
-        return MatchedItem(node=node, kind=node.split(":")[0], name=self.name_of(node, lang),
+        # built from the engine's record and the validated knowledge: nothing left to validate
+        return MatchedItem.model_construct(node=node, kind=node.split(":")[0], name=self.name_of(node, lang),
                            value=_plain(self.disclosed(inference, node, value)), withheld=node in inference.withheld)
 
     def disclosed(self, inference: Inference, node: str, value: object) -> object:
@@ -283,7 +296,7 @@ class Advisor:
 
     def step(self, inference: Inference, firing: Firing, lang: Language, decisive: bool = False) -> Step:
         record = self.book.by_id[firing.rule]
-        return Step(
+        return Step.model_construct(  # as matched_item: nothing left to validate
             rule=firing.rule,
             binding=firing.binding,
             claim=record.claim(lang),
@@ -321,8 +334,7 @@ class Advisor:
         # the condition's own observations the engine used for this status, weighing enough to
         # count; what reaches it only through other conditions is no evidence of its own
         observations = sorted({
-            m.node.split(":", 1)[1] for step in (self.chain(inference, node, lang) if belief else [])
-            for m in step.matched
+            m.node.split(":", 1)[1] for firing in self.behind(inference, node) for m in firing.matched
             if m.node.startswith("observed:") and float(m.value) >= self.policy.advice_threshold
             and self.kb.item_of_node(m.node).condition == condition.id
         })
@@ -389,7 +401,7 @@ class Advisor:
             if certainty >= self.policy.advice_threshold:
                 yield target, certainty
 
-    def methods(self, inference: Inference, focus: Focus, lang: Language) -> list[MethodItem]:
+    def methods(self, inference: Inference, focus: Focus, lang: Language, memo: dict | None = None) -> list[MethodItem]:
         """§5's ways of working the case calls for; with a focus and none called for, the default."""
         held = dict(self.held(inference, "method"))
         items = []
@@ -404,12 +416,14 @@ class Advisor:
                 questions=[q(lang) for q in method.questions], sections=list(method.sections),
                 certainty=None if default else r4(certainty), likelihood=None if default else self.likelihood(certainty),
                 default=default, because=[] if default else self.because(inference, node, lang),
-                why=[] if default else self.chain(inference, node, lang),
+                why=[] if default else self.chain(inference, node, lang, memo),
             ))
         return items
 
     def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
         """Organisations and divergences as the report may show them (the rule: kansrijk/disclosure.py)."""
+        if not orgs:
+            return [], []
         anonymous = labels().resolve(lang)["group"]["anonymous"]
         shown = shown_organisations(orgs, min_group)
         hidden = [o.name for o in orgs if o.name not in shown]
@@ -443,6 +457,7 @@ class Advisor:
                group: tuple[list[OrganisationScores], list[Divergence]] = ([], [])) -> Report:
         kb = self.kb
         order = kb.condition_ids()
+        memo: dict = {}  # the steps made so far: one per firing, whichever item it supports
         conditions = [self.condition_result(inference, c, case, lang) for c in kb.conditions]
         coverage = Coverage(
             # one well-founded status is the least to advise on; provisional ones only say what to ask
@@ -485,7 +500,7 @@ class Advisor:
         for target, certainty in self.held(inference, "advise"):
             intervention = kb.by_id["intervention"][target]
             node = f"advise:{target}"
-            steps = self.chain(inference, node, lang)
+            steps = self.chain(inference, node, lang, memo)
             parts = self.contributions(target, certainty, statuses, focus, waiting, steps, lang)
             returns = focus.reason == "exploration" and target in self.phases.exploration.return_with
             items.append(dict(
@@ -507,7 +522,7 @@ class Advisor:
                 characteristic=target, level=str(inference.inputs.get(f"characteristic:{target}", "")),
                 name=characteristic.name(lang), asks=characteristic.asks(lang),
                 point=self.book.by_id[self.decisive(inference, node)[0].rule].claim(lang), certainty=r4(certainty),
-                likelihood=self.likelihood(certainty), why=self.chain(inference, f"heed:{target}", lang),
+                likelihood=self.likelihood(certainty), why=self.chain(inference, f"heed:{target}", lang, memo),
             ))
         heed.sort(key=lambda h: [c.id for c in kb.characteristics].index(h.characteristic))
 
@@ -515,7 +530,7 @@ class Advisor:
             case=case.name, language=lang, date=None if case.date is None else case.date.isoformat(),
             notes=case.notes, respondents=len(case.respondents), coverage=coverage, focus=focus.condition,
             focus_detail=focus, conditions=conditions, observations=observations, dynamics=dynamics, advice=advice,
-            methods=self.methods(inference, focus, lang), heed=heed, organisations=group[0],
+            methods=self.methods(inference, focus, lang, memo), heed=heed, organisations=group[0],
             divergences=group[1], firings=len(inference.firings),
         )
 
