@@ -14,12 +14,11 @@ import re
 from typing import Literal
 
 from kansrijk.advice import Report
+from kansrijk.formats import AUDIENCES, DEFAULT_TOP  # noqa: F401  (AUDIENCES: re-exported)
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.render import EXT, render
 
 Audience = Literal["adviser", "partners"]
-AUDIENCES = ("adviser", "partners")
-DEFAULT_TOP = 5  # interventions in the summary: what fits one page with two questions each
 WIDTH = 100  # the text summary fits a screen of this width (tests/test_advice_output.py)
 
 

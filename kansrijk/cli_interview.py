@@ -15,11 +15,7 @@ from pathlib import Path
 import click
 
 from kansrijk.cli import LANG, main
-from kansrijk.errors import INPUT_LANGUAGE, LANG_ENV
-from kansrijk.knowledgebase import load_knowledge
-from kansrijk.output import check_output, write_file, write_output
-from kansrijk.render import labels, render
-from kansrijk.text import LANGUAGES
+from kansrijk.errors import INPUT_LANGUAGE, LANG_ENV, LANGUAGES
 
 PARTIAL_SUFFIX = ".partial.yaml"
 PARTIAL_STDOUT = "interview.partial.yaml"  # in the current folder, when the case goes to standard output
@@ -91,6 +87,7 @@ def save_partial(answers: dict, kb, output: str | None, t: dict) -> Path | None:
     """Offer to keep the answers of an interrupted interview (default yes); never overwrites a
     file without asking (declined: the next free name). The path written, or None."""
     from kansrijk.interview import case_yaml, partial_case
+    from kansrijk.output import write_file
 
     data = partial_case(answers, kb)
     if data is None:
@@ -131,6 +128,10 @@ def interview(ctx: click.Context, output: str | None, force: bool, lang: str | N
       kansrijk interview | kansrijk advise -
     """
     from kansrijk.interview import case_yaml, run_interview  # here: only this command needs it
+    from kansrijk.knowledgebase import load_knowledge
+    from kansrijk.output import check_output, write_output
+    from kansrijk.render import labels, render
+
     if lang is None:
         env = os.environ.get(LANG_ENV, "").strip().lower()
         lang = env if env in LANGUAGES else "nl"

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import click
-import yaml
 
 from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main
 from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
-from kansrijk.model import load_model
-from kansrijk.output import write_output
-from kansrijk.render import labels, render, to_json
-from kansrijk.vocabulary import condition_id
-from kansrijk.vocabulary import section as canonical_section
+
+# each command imports the model, the renderer and the vocabulary in its body: --help needs none of them
 
 
 @main.command()
@@ -26,6 +22,11 @@ def rules(condition, section, lang, fmt) -> None:
     Example:
       kansrijk rules --condition interests --section §4.2 --lang en
     """
+    from kansrijk.model import load_model
+    from kansrijk.render import render, to_json
+    from kansrijk.vocabulary import condition_id
+    from kansrijk.vocabulary import section as canonical_section
+
     model = load_model()
     if condition is not None:
         condition = condition_id(model.kb, condition, "--condition")
@@ -64,7 +65,11 @@ def rule(rule_id, lang, fmt) -> None:
     Example:
       kansrijk rule INT-03 --lang en
     """
+    import yaml
+
     from kansrijk.minimal import MinimalCases, infer_example
+    from kansrijk.model import load_model
+    from kansrijk.render import labels, render, to_json
 
     model = load_model()
     record = model.book.by_id.get(rule_id.upper())
@@ -108,6 +113,11 @@ def model_command(condition, lang, fmt, output, force) -> None:
     Example:
       kansrijk model interests --lang en
     """
+    from kansrijk.model import load_model
+    from kansrijk.output import write_output
+    from kansrijk.render import render, to_json
+    from kansrijk.vocabulary import condition_id
+
     model = load_model()
     kb = model.kb
     if condition is not None:
@@ -147,6 +157,9 @@ def graph(fmt, condition, lang, output, force) -> None:
       kansrijk graph --condition organisation --format dot -o organisation.dot
     """
     from kansrijk.graph import causal_graph, to_dot, to_mermaid, to_svg
+    from kansrijk.model import load_model
+    from kansrijk.output import write_output
+    from kansrijk.vocabulary import condition_id
 
     model = load_model()
     if condition is not None:
@@ -181,7 +194,10 @@ def quiz(condition, seed, lang, answers, fmt) -> None:
     """
     import random
 
+    from kansrijk.model import load_model
     from kansrijk.quiz import build, grade, resolve_answer
+    from kansrijk.render import labels, render, to_json
+    from kansrijk.vocabulary import condition_id
 
     model = load_model()
     if condition is not None:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.case import load_case
 from kansrijk.cli import LANG, UsageProblem, main
 from kansrijk.errors import Msg
-from kansrijk.model import load_model
-from kansrijk.output import write_output
-
-TOP = 5  # as kansrijk.report_html.TOP, without importing the renderer for --help
+from kansrijk.formats import AUDIENCES
+from kansrijk.formats import DEFAULT_TOP as TOP
 
 
 @main.command()
@@ -20,7 +17,7 @@ TOP = 5  # as kansrijk.report_html.TOP, without importing the renderer for --hel
               help=f"How many interventions the summary shows  [default: {TOP}].")
 @click.option("--all", "show_all", is_flag=True, help="Show every intervention in the summary (instead of --top).")
 @click.option("--detail", is_flag=True, help="Open the folded parts of the appendix (the full trace).")
-@click.option("--audience", type=click.Choice(("adviser", "partners")), default="adviser", show_default=True,
+@click.option("--audience", type=click.Choice(AUDIENCES), default="adviser", show_default=True,
               help="partners: a page to hand to the partners, without the adviser's notes and the rule trace.")
 @click.option("-o", "--output", help="Write to this file (e.g. report.html) instead of standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
@@ -41,6 +38,9 @@ def report(case: str, lang: str | None, top: int | None, show_all: bool, detail:
       kansrijk report examples/zorgalliantie.yaml -o zorgalliantie.html --lang en
       kansrijk report examples/zorgalliantie.yaml --audience partners --top 3 -o voor_partners.html
     """
+    from kansrijk.case import load_case
+    from kansrijk.model import load_model
+    from kansrijk.output import write_output
     from kansrijk.report_html import render_html
 
     if top is not None and show_all:

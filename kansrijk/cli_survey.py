@@ -5,9 +5,6 @@ from __future__ import annotations
 import click
 
 from kansrijk.cli import LANG, main
-from kansrijk.knowledgebase import load_knowledge
-from kansrijk.output import check_output, write_output
-from kansrijk.render import render
 
 
 @main.command(name="import")
@@ -35,7 +32,11 @@ def import_command(survey, mapping, output, force, name, lang) -> None:
       kansrijk import examples/survey/zorgalliantie_enquete.csv --map examples/survey/mapping.yaml -o zorg.yaml
       kansrijk advise zorg.yaml
     """
+    from kansrijk.knowledgebase import load_knowledge
+    from kansrijk.output import check_output, write_output
+    from kansrijk.render import render
     from kansrijk.survey import case_text, import_survey, ranges  # here: only this command needs it
+
     to_stdout = output == "-"
     check_output(output, force, inputs=[survey, mapping])  # before reading: refused without work
     result = import_survey(survey, mapping, load_knowledge(), name=name, lang=lang)

@@ -11,13 +11,11 @@ from pydantic import RootModel, model_validator
 
 from kansrijk.errors import MessageError, Msg
 from kansrijk.escape import markdown_text, plain_text
+from kansrijk.formats import EXT, FORMATS  # noqa: F401  (FORMATS: re-exported)
 from kansrijk.glossary import glossary
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import LANGUAGES, Language, Text
 from kansrijk.yamlfile import read_document, validate
-
-FORMATS = ("text", "markdown", "json")
-EXT = {"text": "text", "markdown": "md"}  # template name part per output format
 
 
 class Labels(RootModel[dict[str, Any]]):

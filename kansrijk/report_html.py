@@ -24,12 +24,12 @@ from markupsafe import Markup, escape
 
 from kansrijk.advice import Report
 from kansrijk.advice_text import for_audience
+from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.glossary import glossary
 from kansrijk.render import environment, labels
 
 TEMPLATE = "report.html.j2"
-AUDIENCES = ("adviser", "partners")
-TOP = 5  # interventions in the summary unless asked otherwise (--top N, --all)
+TOP = DEFAULT_TOP  # interventions in the summary unless asked otherwise (--top N, --all)
 
 # The radar's geometry, in SVG user units.
 WIDTH, HEIGHT = 640, 410
