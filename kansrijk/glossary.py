@@ -7,6 +7,7 @@ from functools import cache
 
 from pydantic import Field, RootModel, model_validator
 
+from kansrijk.cache import cached
 from kansrijk.errors import MessageError, Msg
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import Language, NonEmpty, Strict
@@ -53,4 +54,5 @@ class Glossary(RootModel[dict[str, Term]]):
 
 @cache
 def glossary() -> Glossary:
-    return validate(Glossary, read_document(default_dir("kansrijk.knowledge") / "glossary.yaml"))
+    path = default_dir("kansrijk.knowledge") / "glossary.yaml"
+    return cached("glossary", [path], lambda: validate(Glossary, read_document(path)))

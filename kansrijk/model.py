@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from kansrijk.advice import Advisor, Report
 from kansrijk.case import Case
@@ -11,7 +13,7 @@ from kansrijk.disclosure import withheld_inputs
 from kansrijk.engine.inference import Evidence, Reasoner
 from kansrijk.group import condition_means, divergences, indicator_means, organisations
 from kansrijk.engine.record import Inference
-from kansrijk.knowledgebase import KnowledgeBase, Policy, load_knowledge, load_policy
+from kansrijk.knowledgebase import KnowledgeBase, Policy, default_dir, load_knowledge, load_policy
 from kansrijk.phases import load_phases
 from kansrijk.rulebook import RuleBook, load_rules
 from kansrijk.text import Language
@@ -81,8 +83,29 @@ def observation_weights(case: Case) -> dict[str, float]:
 
 @cache
 def load_model() -> Model:
-    kb = load_knowledge()
-    book = load_rules(kb)
-    policy = load_policy()
+    """The model of the installed knowledge and rules, built once per process and, between
+    processes, kept in the disk cache (kansrijk/cache.py)."""
+    model = cached_model()
+    gc.freeze()  # what is loaded by now lives as long as the process: later collections skip it
+    return model
+
+
+def cached_model(knowledge: Path | None = None, rules: Path | None = None) -> Model:
+    """The model from the cache when its entry was built from these very files (and this code),
+    else built and stored. Any knowledge/*.yaml or rules/*.yaml counts, so an edit rebuilds it."""
+    from kansrijk.cache import cached
+    from kansrijk.engine.compat import experta
+
+    knowledge = knowledge or default_dir("kansrijk.knowledge")
+    rules = rules or default_dir("kansrijk.rules")
+    files = [*knowledge.glob("*.yaml"), *rules.glob("*.yaml")]
+    return cached("model", files, lambda: build_model(knowledge, rules), [f"experta {experta.__version__}"])
+
+
+def build_model(knowledge: Path | None = None, rules: Path | None = None) -> Model:
+    """Read, validate and compile the knowledge (knowledge/*.yaml) and the rules (rules/*.yaml)."""
+    kb = load_knowledge(knowledge)
+    book = load_rules(kb, rules)
+    policy = load_policy(knowledge)
     kb.require("method", policy.default_method, "policy.yaml: default_method")
-    return Model(kb, book, policy, Reasoner(kb, book), Advisor(kb, book, policy, load_phases(kb)))
+    return Model(kb, book, policy, Reasoner(kb, book), Advisor(kb, book, policy, load_phases(kb, knowledge)))

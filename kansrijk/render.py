@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from pydantic import RootModel, model_validator
 
+from kansrijk.cache import cached, template_cache
 from kansrijk.errors import MessageError, Msg
 from kansrijk.escape import markdown_text, plain_text
 from kansrijk.formats import EXT, FORMATS  # noqa: F401  (FORMATS: re-exported)
@@ -62,7 +63,7 @@ def environment() -> Environment:
     # StrictUndefined: a variable missing from a template's context fails loudly instead of printing blank.
     env = Environment(
         loader=FileSystemLoader(str(directory)), undefined=StrictUndefined, keep_trailing_newline=True,
-        autoescape=False,
+        autoescape=False, bytecode_cache=template_cache("text"),
     )
     env.filters["num"] = _in_language(number)
     env.filters["section"] = _in_language(section)
@@ -84,7 +85,8 @@ def _in_language(function):
 
 @cache
 def labels() -> Labels:
-    return validate(Labels, read_document(default_dir("kansrijk.advice_templates") / "labels.yaml"))
+    path = default_dir("kansrijk.advice_templates") / "labels.yaml"
+    return cached("labels", [path], lambda: validate(Labels, read_document(path)))
 
 
 def render(template: str, lang: Language, **context: Any) -> str:

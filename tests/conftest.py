@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The tests never read or write the user's cache (kansrijk/cache.py): one folder for the session,
+# removed at its end; set before anything loads the model, and inherited by every subprocess.
+_CACHE = tempfile.TemporaryDirectory(prefix="kansrijk-test-cache-")
+os.environ["KANSRIJK_CACHE_DIR"] = _CACHE.name
 
 from kansrijk.case import Case
 from kansrijk.model import Model, load_model
