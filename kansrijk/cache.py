@@ -148,7 +148,8 @@ def store(path: Path, key: str, obj: Any) -> bool:
 def template_cache(name: str):
     """A Jinja bytecode cache in the cache folder for one environment's templates (None when the
     cache is off). Jinja checks each entry against its template's source, so an edited template
-    is compiled again; `name` keeps environments with other settings (autoescape) apart."""
+    is compiled again, but knows it by its name only: settings compiled into the code (autoescape)
+    need a name of their own, also for an overlay, which otherwise shares its parent's."""
     folder = directory()
     if folder is None:
         return None

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from kansrijk.advice import Report
 from kansrijk.advice_text import for_audience
+from kansrijk.cache import template_cache
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.glossary import glossary
 from kansrijk.render import environment, labels
@@ -55,7 +56,10 @@ STYLES = (
 def html_environment() -> Environment:
     """The shared environment of kansrijk.render (its loader, StrictUndefined and the filters num,
     section and sections) as an overlay that autoescapes everything, plus the HTML's own filters."""
-    env = environment().overlay(autoescape=select_autoescape(default_for_string=True, default=True))
+    # its own compiled templates: Jinja's bytecode cache knows a template by its name only, and
+    # autoescaping is compiled into the code
+    env = environment().overlay(autoescape=select_autoescape(default_for_string=True, default=True),
+                                bytecode_cache=template_cache("html"))
     env.filters = {**env.filters}  # an overlay shares the filter dict: add ours to a copy only
     env.filters["fill"] = fill
     env.filters["first_sentence"] = first_sentence

@@ -159,6 +159,20 @@ def test_any_cached_object_follows_its_files(tmp_path, monkeypatch):
     assert builds == ["a: 1\n", "a: 2\n"]
 
 
+def test_text_and_html_templates_are_compiled_apart():
+    """Autoescaping is compiled into a template: the HTML environment never loads what the text
+    environment compiled, nor the other way round."""
+    from kansrijk.render import environment
+    from kansrijk.report_html import html_environment
+
+    text, html = environment().bytecode_cache, html_environment().bytecode_cache
+    if cache.directory() is None:
+        assert text is None and html is None
+    else:
+        assert text.directory != html.directory
+        assert {Path(text.directory).parent, Path(html.directory).parent} == {cache.directory()}
+
+
 def test_an_entry_written_is_whole_or_absent(tmp_path):
     path = tmp_path / "thing-x.pickle"
     assert cache.store(path, "key", {"a": 1})
