@@ -368,15 +368,15 @@ class Advisor:
         return Seen(adviser=False, by=by, of=of, weight=weight)
 
     # -- advice ----------------------------------------------------------------------------
-    def contributions(self, intervention, certainty, statuses, focus, waiting, steps, lang) -> list[PriorityPart]:
+    def contributions(self, intervention, certainty, statuses, focus, waiting, firings, lang) -> list[PriorityPart]:
         condition = self.kb.by_id["intervention"][intervention].condition
         status = statuses[condition]
         followers = [
             c.id for c in self.kb.conditions
             if statuses[c.id] in ("weak", "attention") and any(f.condition == condition for f in c.follows)
         ]
-        observed = any(m.kind == "observed" for s in steps for m in s.matched)
-        divergent = any(m.kind == "divergence" for s in steps for m in s.matched)
+        observed = any(m.node.startswith("observed:") for f in firings for m in f.matched)
+        divergent = any(m.node.startswith("divergence:") for f in firings for m in f.matched)
         returns = focus.reason == "exploration" and intervention in self.phases.exploration.return_with
         applies = {
             "certainty": certainty,
@@ -401,7 +401,8 @@ class Advisor:
             if certainty >= self.policy.advice_threshold:
                 yield target, certainty
 
-    def methods(self, inference: Inference, focus: Focus, lang: Language, memo: dict | None = None) -> list[MethodItem]:
+    def methods(self, inference: Inference, focus: Focus, lang: Language, memo: dict | None = None,
+                trace: bool = True) -> list[MethodItem]:
         """§5's ways of working the case calls for; with a focus and none called for, the default."""
         held = dict(self.held(inference, "method"))
         items = []
@@ -415,8 +416,8 @@ class Advisor:
                 id=method.id, name=method.name(lang), description=method.description(lang),
                 questions=[q(lang) for q in method.questions], sections=list(method.sections),
                 certainty=None if default else r4(certainty), likelihood=None if default else self.likelihood(certainty),
-                default=default, because=[] if default else self.because(inference, node, lang),
-                why=[] if default else self.chain(inference, node, lang, memo),
+                default=default, because=[] if default or not trace else self.because(inference, node, lang),
+                why=[] if default or not trace else self.chain(inference, node, lang, memo),
             ))
         return items
 
@@ -454,7 +455,9 @@ class Advisor:
         return organisations, named
 
     def report(self, case: Case, inference: Inference, lang: Language,
-               group: tuple[list[OrganisationScores], list[Divergence]] = ([], [])) -> Report:
+               group: tuple[list[OrganisationScores], list[Divergence]] = ([], []), trace: bool = True) -> Report:
+        """The report of one case. trace=False leaves out the explanations (`why`, `because`) of
+        the advice, the ways of working and the characteristics, for overviews of many cases."""
         kb = self.kb
         order = kb.condition_ids()
         memo: dict = {}  # the steps made so far: one per firing, whichever item it supports
@@ -500,8 +503,7 @@ class Advisor:
         for target, certainty in self.held(inference, "advise"):
             intervention = kb.by_id["intervention"][target]
             node = f"advise:{target}"
-            steps = self.chain(inference, node, lang, memo)
-            parts = self.contributions(target, certainty, statuses, focus, waiting, steps, lang)
+            parts = self.contributions(target, certainty, statuses, focus, waiting, self.behind(inference, node), lang)
             returns = focus.reason == "exploration" and target in self.phases.exploration.return_with
             items.append(dict(
                 condition=intervention.condition, intervention=target, name=intervention.name(lang),
@@ -509,7 +511,8 @@ class Advisor:
                 sections=list(intervention.sections), priority=round(sum(p.value for p in parts), 1),
                 certainty=r4(certainty), likelihood=self.likelihood(certainty),
                 waits=intervention.condition in waiting and not returns, contributions=parts,
-                because=self.because(inference, node, lang), why=steps,
+                because=self.because(inference, node, lang) if trace else [],
+                why=self.chain(inference, node, lang, memo) if trace else [],
             ))
         items.sort(key=lambda i: (-i["priority"], order.index(i["condition"]), i["intervention"]))
         advice = [AdviceItem(rank=n, **item) for n, item in enumerate(in_phase_order(items, waiting), start=1)]
@@ -522,7 +525,8 @@ class Advisor:
                 characteristic=target, level=str(inference.inputs.get(f"characteristic:{target}", "")),
                 name=characteristic.name(lang), asks=characteristic.asks(lang),
                 point=self.book.by_id[self.decisive(inference, node)[0].rule].claim(lang), certainty=r4(certainty),
-                likelihood=self.likelihood(certainty), why=self.chain(inference, f"heed:{target}", lang, memo),
+                likelihood=self.likelihood(certainty),
+                why=self.chain(inference, f"heed:{target}", lang, memo) if trace else [],
             ))
         heed.sort(key=lambda h: [c.id for c in kb.characteristics].index(h.characteristic))
 
@@ -530,7 +534,7 @@ class Advisor:
             case=case.name, language=lang, date=None if case.date is None else case.date.isoformat(),
             notes=case.notes, respondents=len(case.respondents), coverage=coverage, focus=focus.condition,
             focus_detail=focus, conditions=conditions, observations=observations, dynamics=dynamics, advice=advice,
-            methods=self.methods(inference, focus, lang, memo), heed=heed, organisations=group[0],
+            methods=self.methods(inference, focus, lang, memo if trace else None, trace), heed=heed, organisations=group[0],
             divergences=group[1], firings=len(inference.firings),
         )
 

@@ -98,7 +98,7 @@ def _is_pattern(source: str) -> bool:
 class Options:
     """How `kansrijk advise` renders a case: its options, as the command line gave them."""
 
-    fmt: str = "text"  # text | markdown | json | html | jsonl
+    fmt: str = "text"  # text | markdown | json | html | jsonl; summary: the portfolio's, per case
     lang: str | None = None
     top: int | None = None
     show_all: bool = False
@@ -337,6 +337,10 @@ def _advise_one(path: str) -> Outcome:
     INPUT_LANGUAGE.set(None)  # errors in --lang, else this case's language (set when it is read)
     try:
         case = load_case(path, _MODEL.kb)
+        if _OPTIONS.fmt == "summary":  # kansrijk portfolio: each worker sends back only the case's summary
+            from kansrijk.portfolio import summary_line
+
+            return Outcome(path, text=summary_line(_MODEL, case))
         if _OPTIONS.fmt == "jsonl":
             return Outcome(path, text=jsonl_line(path, advice_data(_MODEL, case, _OPTIONS)))
         return Outcome(path, text=advice_text(_MODEL, case, _OPTIONS))

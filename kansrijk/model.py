@@ -67,13 +67,13 @@ class Model:
               overrides: dict[str, int | None] | None = None) -> Inference:
         return self.reasoner.run(self.evidence(case, previous, overrides))
 
-    def report(self, case: Case, inference: Inference, lang: Language) -> Report:
+    def report(self, case: Case, inference: Inference, lang: Language, trace: bool = True) -> Report:
         orgs = organisations(self.kb, case.respondents)
         group = self.advisor.group(orgs, divergences(self.kb, self.policy, orgs), case.min_group, lang)
-        return self.advisor.report(case, inference, lang, group)
+        return self.advisor.report(case, inference, lang, group, trace)
 
-    def advise(self, case: Case, lang: Language | None = None) -> Report:
-        return self.report(case, self.infer(case), lang or case.language)
+    def advise(self, case: Case, lang: Language | None = None, trace: bool = True) -> Report:
+        return self.report(case, self.infer(case), lang or case.language, trace)
 
 
 def observation_weights(case: Case) -> dict[str, float]:

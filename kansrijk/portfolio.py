@@ -73,20 +73,21 @@ def summarise_all(paths: list[str], jobs: int, lang: Language) -> tuple[list[Cas
     input, 1 when only unexpected errors stopped some). The cases are advised by the batch
     machinery of `kansrijk advise` (kansrijk/batch.py: worker processes, a progress bar on a
     terminal, each failure said on standard error with its file name, in lang)."""
-    import json
-
     from kansrijk.batch import Options, _report, run
 
     summaries: list[CaseSummary] = []
 
-    def keep(outcome) -> None:  # a jsonl line: the file, then the report as `advise --format json` gives it
-        data = json.loads(outcome.text)
-        del data["file"]
-        report = Report.model_validate(data)
-        summaries.append(summarise(report, report.language))
+    def keep(outcome) -> None:  # the summary a worker made of its case (summary_line)
+        summaries.append(CaseSummary.model_validate_json(outcome.text))
 
-    code = _report(run(paths, Options(fmt="jsonl"), jobs), len(paths), lang, keep)
+    code = _report(run(paths, Options(fmt="summary"), jobs), len(paths), lang, keep)
     return summaries, code
+
+
+def summary_line(model, case) -> str:
+    """One case's summary as JSON, made where the case is advised: the report without its
+    explanations is all a portfolio reads, and only the summary crosses between processes."""
+    return summarise(model.advise(case, trace=False), case.language).model_dump_json()
 
 
 class Distribution(Strict):

@@ -187,3 +187,18 @@ def test_every_precedence_says_its_basis(model):
         for follow in condition.follows:
             assert follow.basis in ("publication", "reading")
             assert follow.basis == "publication" or follow.basis_note is not None
+
+
+def test_a_report_without_explanations_says_the_same(model):
+    """trace=False (for overviews of many cases) leaves out why and because, and nothing else."""
+    from kansrijk.case import load_case
+    from tests.conftest import EXAMPLES
+
+    for path in EXAMPLES:
+        case = load_case(str(path), model.kb)
+        full, light = model.advise(case).model_dump(), model.advise(case, trace=False).model_dump()
+        for part in ("advice", "methods", "heed"):
+            for item in full[part] + light[part]:
+                item.pop("why"), item.pop("because", None)
+        assert light == full, path.name
+        assert not any(a.why for a in model.advise(case, trace=False).advice)
