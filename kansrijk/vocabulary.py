@@ -22,8 +22,8 @@ from functools import cache
 from typing import Any
 
 from kansrijk.errors import MessageError, Msg, similarity
+from kansrijk.knowledgebase import LEVELS
 
-LEVELS = ("low", "medium", "high")
 SCORES = (1, 2, 3, 4, 5)
 # what means "don't know" besides likert.yaml's dont_know labels and null
 DONT_KNOW = ("?", "none", "null", "-", "n/a")
