@@ -14,9 +14,10 @@ import re
 from typing import Literal
 
 from kansrijk.advice import Report
-from kansrijk.formats import AUDIENCES, DEFAULT_TOP  # noqa: F401  (AUDIENCES: re-exported)
+from kansrijk.formats import DEFAULT_TOP
 from kansrijk.knowledgebase import KnowledgeBase
-from kansrijk.render import EXT, render
+from kansrijk.formats import EXT
+from kansrijk.render import render
 
 Audience = Literal["adviser", "partners"]
 WIDTH = 100  # the text summary fits a screen of this width (tests/test_advice_output.py)

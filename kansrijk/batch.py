@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kansrijk.errors import InputError, Msg, Problem
+from kansrijk.errors import InputError, Msg, Problem, file_problem, unexpected
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 STDIN = "-"
@@ -126,10 +126,9 @@ def advice_text(model, case, options: Options) -> str:
         return to_json(advice_data(model, case, options))
     report = model.advise(case, options.lang)
     if options.fmt == "html":
-        from kansrijk.advice_text import for_audience
         from kansrijk.report_html import render_html
 
-        return render_html(for_audience(report, options.audience),
+        return render_html(report,
                            top=None if options.show_all else (options.top or DEFAULT_TOP),
                            audience=options.audience, detail=options.detail)
     from kansrijk.advice_text import render_advice
@@ -237,7 +236,7 @@ def _report(outcomes: Iterator[Outcome], total: int, lang: str, write, progress:
 
     failed = code = 0
     bar = click.progressbar(length=total, file=sys.stderr) if progress and _is_terminal(sys.stderr) else None
-    with bar if bar is not None else _nothing():
+    with bar if bar is not None else contextlib.nullcontext():
         for outcome in outcomes:
             if outcome.error is None:
                 write(outcome)
@@ -253,11 +252,6 @@ def _report(outcomes: Iterator[Outcome], total: int, lang: str, write, progress:
     if failed:
         click.echo(plain_text(Msg("batch.failed", failed=failed, total=total).render(lang)), err=True)
     return code
-
-
-@contextlib.contextmanager
-def _nothing() -> Iterator[None]:
-    yield
 
 
 
@@ -349,13 +343,7 @@ def _advise_one(path: str) -> Outcome:
         return Outcome(path, error=error.render(lang), lang=lang, code=2)
     except OSError as error:  # a file that cannot be read: said as for one case
         lang = _OPTIONS.lang or error_language()
-        problem = Problem("", Msg("file_error", reason=error.strerror or str(error)), allowed=Msg("file_error_allowed"))
-        return Outcome(path, error=InputError(path, [problem]).render(lang), lang=lang, code=2)
+        return Outcome(path, error=InputError(path, [file_problem(error)]).render(lang), lang=lang, code=2)
     except Exception as error:  # noqa: BLE001  a bug, reported for this case; the others still run
         lang = _OPTIONS.lang or error_language()
-        what = f"{type(error).__name__}: {error}"
-        what = what if len(what) <= 300 else what[:299] + "…"
-        from kansrijk.cli import DEBUG_ENV
-
-        message = Msg("unexpected", error=what, env=DEBUG_ENV).render(lang)
-        return Outcome(path, error=f"{path}: {message}", lang=lang, code=1)
+        return Outcome(path, error=f"{path}: {unexpected(error).render(lang)}", lang=lang, code=1)

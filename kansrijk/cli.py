@@ -14,7 +14,8 @@ from click.core import ParameterSource
 # Only what --help needs is imported here: each command imports the library it uses (pydantic,
 # Jinja, experta) in its body, so `kansrijk --help` and `kansrijk CMD --help` start at once.
 from kansrijk.escape import plain_text
-from kansrijk.errors import INPUT_LANGUAGE, LANG_META, InputError, Msg, Problem, either, error_language
+from kansrijk.errors import (DEBUG_ENV, INPUT_LANGUAGE, LANG_META, InputError, Msg, Problem, either, error_language,
+                             file_problem, unexpected)
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP, FORMATS
 
 # A command's objects (modules, classes, the model and its engine) live until the process ends;
@@ -64,7 +65,6 @@ class UsageProblem(click.UsageError):
         click.echo(Msg("error", message=self.format_message()).render(lang), file=file, err=file is None, color=color)
 
 
-DEBUG_ENV = "KANSRIJK_DEBUG"  # 1: an unexpected error shows its Python trace (as --debug does)
 DEBUG_META = "kansrijk.debug"
 
 
@@ -90,15 +90,12 @@ class Group(click.Group):
             if _debugging(ctx):
                 raise
             where = error.filename if error.filename is not None else ctx.command_path
-            self._fail(ctx, InputError(str(where), [Problem("", Msg("file_error", reason=error.strerror or str(error)),
-                                                            allowed=Msg("file_error_allowed"))]))
+            self._fail(ctx, InputError(str(where), [file_problem(error)]))
         except Exception as error:  # noqa: BLE001  the one place that catches what nobody foresaw
             if _debugging(ctx):
                 raise
             lang = error_language(ctx)
-            what = f"{type(error).__name__}: {error}"
-            what = what if len(what) <= 300 else what[:299] + "…"
-            click.echo(plain_text(Msg("error", message=Msg("unexpected", error=what, env=DEBUG_ENV)).render(lang)), err=True)
+            click.echo(plain_text(Msg("error", message=unexpected(error)).render(lang)), err=True)
             ctx.exit(1)
 
     @staticmethod
@@ -245,7 +242,8 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
     from kansrijk.explain import Explainer
     from kansrijk.model import load_model
     from kansrijk.output import write_output
-    from kansrijk.render import EXT, labels, number, render, to_json
+    from kansrijk.formats import EXT
+    from kansrijk.render import labels, number, render, to_json
 
     chosen = [name for name, value in (("advice", rank), ("dynamic", dynamic), ("condition", condition),
                                        ("why-not", why_not)) if value is not None]
@@ -325,7 +323,8 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     from kansrijk.case import load_case
     from kansrijk.model import load_model
     from kansrijk.output import write_output
-    from kansrijk.render import EXT, render, to_json
+    from kansrijk.formats import EXT
+    from kansrijk.render import render, to_json
     from kansrijk.whatif import WhatIf, apply_edits, compare, parse_edits
 
     model = load_model()

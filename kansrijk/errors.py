@@ -239,3 +239,17 @@ def suggest(value: str, known: list[str] | tuple[str, ...]) -> Any:
         return ""
     close = closest(value, known)
     return Msg("did_you_mean", value=close) if close else ""
+
+
+DEBUG_ENV = "KANSRIJK_DEBUG"  # 1: an unexpected error shows its Python trace (as --debug does)
+
+
+def file_problem(error: OSError) -> Problem:
+    """A file that cannot be read or written, said as a problem of that file."""
+    return Problem("", Msg("file_error", reason=error.strerror or str(error)), allowed=Msg("file_error_allowed"))
+
+
+def unexpected(error: Exception) -> Msg:
+    """What nobody foresaw, briefly: a bug to report (the trace with DEBUG_ENV=1 or --debug)."""
+    what = f"{type(error).__name__}: {error}"
+    return Msg("unexpected", error=what if len(what) <= 300 else what[:299] + "…", env=DEBUG_ENV)

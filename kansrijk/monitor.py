@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kansrijk.advice import Report
 from kansrijk.case import Case
-from kansrijk.disclosure import shown_value, too_close
+from kansrijk.disclosure import too_close
 from kansrijk.group import condition_means
 from kansrijk.model import Model
 from kansrijk.text import Language, Strict
@@ -59,8 +59,8 @@ def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Compari
             if a is None and b is None:
                 continue
             kind = "mean" if level == "condition" else "score"
-            a = None if close else shown(before_inference, model, f"{kind}:{ident}", a)
-            b = None if close else shown(after_inference, model, f"{kind}:{ident}", b)
+            a = None if close or a is None else model.advisor.disclosed(before_inference, f"{kind}:{ident}", a)
+            b = None if close or b is None else model.advisor.disclosed(after_inference, f"{kind}:{ident}", b)
             rows.append(ScoreChange(
                 level=level, id=ident, name=model.kb.item_of_node(f"trend:{ident}").name(lang), before=a, after=b,
                 delta=None if a is None or b is None else round(b - a, 2),
@@ -70,6 +70,3 @@ def compare_cases(model: Model, old: Case, new: Case, lang: Language) -> Compari
                       in_order=old.date < new.date if dated else None, scores=rows,
                       changes=compare(before, after, before_inference, after_inference), before=before, after=after)
 
-
-def shown(inference, model: Model, node: str, value: float | None) -> float | None:
-    return None if value is None else shown_value(inference, model.policy, model.kb, node, value)

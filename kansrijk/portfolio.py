@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
+from kansrijk.advice import BANDS as ADVICE_BANDS
 from kansrijk.advice import Report
 from kansrijk.escape import plain_text
 from kansrijk.glossary import glossary
@@ -38,7 +39,7 @@ from kansrijk.render import labels, render
 from kansrijk.report_html import coord, html_environment, threats  # "threatening" as the report's summary says it
 from kansrijk.text import LANGUAGES, Language, Strict
 
-BANDS = ("strong", "discuss", "concern", "unknown")
+BANDS = tuple(ADVICE_BANDS.values())  # strong, discuss, concern, unknown
 SCALE = (1.0, 5.0)  # Table 1's answer scale
 BIN_WIDTH = 0.5  # the histogram of means: [1, 1.5), [1.5, 2), ..., [4.5, 5]
 BINS = int((SCALE[1] - SCALE[0]) / BIN_WIDTH)

@@ -12,7 +12,6 @@ from pydantic import RootModel, model_validator
 from kansrijk.cache import cached, template_cache
 from kansrijk.errors import MessageError, Msg
 from kansrijk.escape import markdown_text, plain_text
-from kansrijk.formats import EXT, FORMATS  # noqa: F401  (FORMATS: re-exported)
 from kansrijk.glossary import glossary
 from kansrijk.knowledgebase import default_dir
 from kansrijk.text import LANGUAGES, Language, Text

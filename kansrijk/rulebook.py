@@ -10,13 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import Field, RootModel, field_validator, model_validator
 
 from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase, default_dir
-from kansrijk.text import Grounded, Section, Strict, Text
+from kansrijk.text import Basis, Grounded, Section, Strict, Text
 from kansrijk.yamlfile import Document, read_document, validate
 
 INPUT_KINDS = ("observed", "score", "mean", "characteristic", "divergence", "trend")
@@ -25,7 +25,7 @@ PREMISE_KINDS = INPUT_KINDS + BELIEF_KINDS
 CONCLUSION_KINDS = ("neglect", "dynamic", "advise", "heed", "method")
 # Where a rule comes from: a claim the publication makes, the tool's reading of it, or a calibration
 # (a threshold or weight the tool chose). A reading carries a note saying why it is the tool's.
-BASES = ("publication", "reading", "calibration")
+BASES = get_args(Basis)
 VARIABLES = {"$condition": "condition", "$dynamic": "dynamic"}
 
 # MYCIN's threshold: a belief below it does not count as holding.

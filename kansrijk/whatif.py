@@ -6,7 +6,7 @@ the two records in the chain behind the changed conclusion.
 
 from __future__ import annotations
 
-from kansrijk.advice import Report
+from kansrijk.advice import BANDS, Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
 from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
@@ -24,7 +24,7 @@ class Edit(Strict):
 
 
 # the bands from best to worst: a status that moves up this list improves
-BAND_ORDER = ("strong", "discuss", "concern")
+BAND_ORDER = tuple(b for b in BANDS.values() if b != "unknown")  # better to worse
 
 
 class Change(Strict):

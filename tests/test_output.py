@@ -21,7 +21,7 @@ import kansrijk.cli_survey  # noqa: F401  (registers `kansrijk import`)
 from kansrijk import output
 from kansrijk.cli import main
 from kansrijk.errors import InputError
-from tests.conftest import HEALTHCARE, ROOT
+from tests.conftest import ROOT
 
 SURVEY = ROOT / "examples" / "survey" / "zorgalliantie_enquete.csv"
 MAPPING = ROOT / "examples" / "survey" / "mapping.yaml"

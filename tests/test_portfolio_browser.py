@@ -5,8 +5,6 @@ text, fits a phone screen without sideways scrolling and takes a screenshot."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 from click.testing import CliRunner
