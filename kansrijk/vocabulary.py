@@ -87,7 +87,9 @@ def score_value(value: Any) -> Any:
     words = _likert()
     if word in words:
         return words[word]
-    if re.fullmatch(r"[+-]?\d+", word):
+    if re.fullmatch(r"[+-]?\d+", word):  # "03" and "+3" are 3; a whole number off the scale is said so
+        if int(word) in SCORES:
+            return int(word)
         raise MessageError(Msg("out_of_range", value=int(word)))
     if re.fullmatch(r"[+-]?\d*[.,]\d+", word):
         raise MessageError(Msg("not_whole_number", value=repr(value)))

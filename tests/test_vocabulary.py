@@ -202,3 +202,12 @@ def test_advice_shows_each_intervention_id(model):
         assert f"`{item.intervention}`" in markdown
         # and that id is what --why-not takes
         assert run("explain", HEALTHCARE, "--why-not", item.intervention).exit_code == 0
+
+
+def test_a_score_written_with_a_sign_or_a_leading_zero_is_that_score():
+    from kansrijk.errors import MessageError
+    from kansrijk.vocabulary import score_value
+
+    assert score_value("03") == score_value("+3") == 3
+    with pytest.raises(MessageError):
+        score_value("07")
