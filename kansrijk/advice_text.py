@@ -10,14 +10,13 @@ certainty numbers. A report for the partners leaves out the adviser's notes and 
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
 from kansrijk.advice import Report
-from kansrijk.formats import DEFAULT_TOP
+from kansrijk.formats import DEFAULT_TOP, EXT
 from kansrijk.knowledgebase import KnowledgeBase
-from kansrijk.formats import EXT
 from kansrijk.render import render
+from kansrijk.text import first_sentence
 
 Audience = Literal["adviser", "partners"]
 WIDTH = 100  # the text summary fits a screen of this width (tests/test_advice_output.py)
@@ -34,11 +33,6 @@ def for_audience(report: Report, audience: Audience) -> Report:
         "methods": [m.model_copy(update={"why": []}) for m in report.methods],
         "heed": [h.model_copy(update={"why": []}) for h in report.heed],
     })
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a description: what a one-page summary has room for."""
-    return re.split(r"(?<=[.?!])\s+", text.strip(), maxsplit=1)[0]
 
 
 def render_advice(report: Report, kb: KnowledgeBase, fmt: str, top: int | None = DEFAULT_TOP,

@@ -371,7 +371,7 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
     Example:
       kansrijk compare examples/monitoring/sociaal_domein_voorjaar.yaml examples/monitoring/sociaal_domein_najaar.yaml
     """
-    from kansrijk.advice_text import first_sentence
+    from kansrijk.text import first_sentence
     from kansrijk.case import load_case
     from kansrijk.model import load_model
     from kansrijk.monitor import compare_cases

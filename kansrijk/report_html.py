@@ -14,7 +14,6 @@ All text from the case and the knowledge base is escaped by Jinja2's autoescapin
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -28,6 +27,7 @@ from kansrijk.cache import template_cache
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.glossary import glossary
 from kansrijk.render import environment, labels
+from kansrijk.text import first_sentence
 
 TEMPLATE = "report.html.j2"
 TOP = DEFAULT_TOP  # interventions in the summary unless asked otherwise (--top N, --all)
@@ -77,12 +77,6 @@ def coord(value: float) -> str:
     """A coordinate with one decimal, never '-0.0'."""
     text = f"{value:.1f}"
     return "0.0" if text == "-0.0" else text
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of a description, for the summary; the appendix has the whole text."""
-    match = re.search(r"[.!?](?=\s+[A-Z\u00C0-\u024F‘'\"(])", text)
-    return text[:match.end()] if match else text
 
 
 @dataclass(frozen=True)

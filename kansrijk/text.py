@@ -65,3 +65,10 @@ class Grounded(Strict):
         if self.basis == "reading" and self.basis_note is None:
             raise MessageError(Msg("rule.reading_needs_note"))
         return self
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description, what a one-page summary has room for: up to a stop
+    followed by a new sentence (a capital or an opening quote), so "e.g. this" is not cut."""
+    match = re.search(r"[.!?](?=\s+[A-Z\u00C0-\u024F‘'\"(])", text.strip())
+    return text.strip()[:match.end()] if match else text.strip()
