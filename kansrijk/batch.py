@@ -98,7 +98,7 @@ def _is_pattern(source: str) -> bool:
 class Options:
     """How `kansrijk advise` renders a case: its options, as the command line gave them."""
 
-    fmt: str = "text"  # text | markdown | json | html | jsonl; summary: the portfolio's, per case
+    fmt: str = "text"  # text | markdown | json | html | jsonl
     lang: str | None = None
     top: int | None = None
     show_all: bool = False
@@ -275,11 +275,13 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def run(paths: list[str], options: Options, jobs: int) -> Iterator[Outcome]:
-    """The outcome of each case in paths, in that order; jobs worker processes (1: in this one)."""
+def run(paths: list[str], options: Options, jobs: int, work=None) -> Iterator[Outcome]:
+    """The outcome of each case in paths, in that order; jobs worker processes (1: in this one).
+    work(model, path, case, options) -> str makes each case's text; by default the advice in options'
+    format (a module-level function, so that worker processes can be given it)."""
     jobs = max(1, min(jobs, len(paths)))
     if jobs == 1:
-        _start(options)
+        _start(options, work)
         yield from (_advise_one(path) for path in paths)
         return
     import multiprocessing
@@ -289,7 +291,7 @@ def run(paths: list[str], options: Options, jobs: int) -> Iterator[Outcome]:
     # of them are under way at once, so results never pile up while the output is slow
     chunk = max(1, min(16, len(paths) // (jobs * 8)))
     chunks = (paths[i:i + chunk] for i in range(0, len(paths), chunk))
-    with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(options,)) as pool:
+    with multiprocessing.get_context(method).Pool(jobs, initializer=_start, initargs=(options, work)) as pool:
         pending: collections.deque = collections.deque()
         for part in chunks:
             pending.append(pool.apply_async(_advise_chunk, (part,)))
@@ -299,18 +301,26 @@ def run(paths: list[str], options: Options, jobs: int) -> Iterator[Outcome]:
             yield from pending.popleft().get()
 
 
-# each worker's own: the model, loaded once, and the options
+def advice_output(model, path: str, case, options: Options) -> str:
+    """What `kansrijk advise` writes for one case among many: a jsonl line or the advice text."""
+    if options.fmt == "jsonl":
+        return jsonl_line(path, advice_data(model, case, options))
+    return advice_text(model, case, options)
+
+
+# each worker's own: the model, loaded once, the options and what to make of each case
 _MODEL = None
 _OPTIONS = Options()
+_WORK = advice_output
 
 
-def _start(options: Options) -> None:
-    global _MODEL, _OPTIONS
+def _start(options: Options, work=None) -> None:
+    global _MODEL, _OPTIONS, _WORK
     from kansrijk.model import load_model
 
     if multiprocessing_child():
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process to handle
-    _MODEL, _OPTIONS = load_model(), options
+    _MODEL, _OPTIONS, _WORK = load_model(), options, work or advice_output
 
 
 def multiprocessing_child() -> bool:
@@ -331,13 +341,7 @@ def _advise_one(path: str) -> Outcome:
     INPUT_LANGUAGE.set(None)  # errors in --lang, else this case's language (set when it is read)
     try:
         case = load_case(path, _MODEL.kb)
-        if _OPTIONS.fmt == "summary":  # kansrijk portfolio: each worker sends back only the case's summary
-            from kansrijk.portfolio import summary_line
-
-            return Outcome(path, text=summary_line(_MODEL, case))
-        if _OPTIONS.fmt == "jsonl":
-            return Outcome(path, text=jsonl_line(path, advice_data(_MODEL, case, _OPTIONS)))
-        return Outcome(path, text=advice_text(_MODEL, case, _OPTIONS))
+        return Outcome(path, text=_WORK(_MODEL, path, case, _OPTIONS))
     except InputError as error:
         lang = _OPTIONS.lang or error_language()
         return Outcome(path, error=error.render(lang), lang=lang, code=2)

@@ -81,11 +81,11 @@ def summarise_all(paths: list[str], jobs: int, lang: Language) -> tuple[list[Cas
     def keep(outcome) -> None:  # the summary a worker made of its case (summary_line)
         summaries.append(CaseSummary.model_validate_json(outcome.text))
 
-    code = _report(run(paths, Options(fmt="summary"), jobs), len(paths), lang, keep)
+    code = _report(run(paths, Options(), jobs, work=summary_line), len(paths), lang, keep)
     return summaries, code
 
 
-def summary_line(model, case) -> str:
+def summary_line(model, path: str, case, options) -> str:
     """One case's summary as JSON, made where the case is advised: the report without its
     explanations is all a portfolio reads, and only the summary crosses between processes."""
     return summarise(model.advise(case, trace=False), case.language).model_dump_json()
