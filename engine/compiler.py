@@ -33,12 +33,9 @@ AS, NOT, Rule = experta.AS, experta.NOT, experta.Rule
 Tests = dict[str, dict[str, Premise]]
 
 
-def test_field(premise: Premise) -> str | None:
-    """The field of a fact that says whether it passes this premise's test ('at_most 2'), or None:
-    an observation's premise asks only that it was made."""
-    if premise.kind == "observed":
-        return None
-    if premise.kind in BELIEF_KINDS:
+def test_field(premise: Premise) -> str:
+    """The field of a fact that says whether it passes this premise's test ('at_most 2')."""
+    if premise.kind in BELIEF_KINDS or premise.kind == "observed":
         return f"at_least {premise.threshold}"
     bounds = {"at_least": premise.at_least, "at_most": premise.at_most, "level": premise.level,
               "level_at_most": premise.level_at_most}
@@ -48,9 +45,9 @@ def test_field(premise: Premise) -> str | None:
 def pattern(premise: Premise):
     """The experta pattern that matches facts satisfying the premise (negation aside)."""
     kind, target = premise.kind, premise.target
-    if kind == "observed":
-        return Observed(item=target)
     test = {test_field(premise): True}
+    if kind == "observed":
+        return Observed(item=target, **test)
     if kind == "score":
         return Score(indicator=target, **test)
     if kind == "mean":
@@ -69,9 +66,7 @@ def tests_of(book: RuleBook) -> Tests:
     for instance in book.instances:
         for premise in instance.premises:
             fields = tests.setdefault(premise.node, {})
-            field = test_field(premise)
-            if field is not None:
-                fields.setdefault(field, premise)
+            fields.setdefault(test_field(premise), premise)
     return tests
 
 

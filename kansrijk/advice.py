@@ -12,7 +12,7 @@ from kansrijk.group import Gap, Organisation
 from kansrijk.render import labels
 from kansrijk.knowledgebase import KnowledgeBase, Policy
 from kansrijk.phases import Candidate, Focus, Phases, choose_focus, waiting_for
-from kansrijk.rulebook import RuleBook
+from kansrijk.rulebook import BELIEF_THRESHOLD, RuleBook
 from kansrijk.text import Language, Strict
 
 Status = str  # strong | attention | weak | unknown
@@ -85,7 +85,7 @@ class ObservationResult(Strict):
     condition: str
     name: str
     seen: Seen
-    counts: bool  # weighs enough to count as evidence (policy.advice_threshold)
+    counts: bool  # weighs enough for the engine's premises to take it (rulebook.BELIEF_THRESHOLD)
 
 
 class DynamicResult(Strict):
@@ -331,11 +331,11 @@ class Advisor:
         answered = [i.id for i in indicators if f"score:{i.id}" in inference.inputs]
         node = f"neglect:{condition.id}"
         belief = inference.beliefs.get(node)
-        # the condition's own observations the engine used for this status, weighing enough to
-        # count; what reaches it only through other conditions is no evidence of its own
+        # the condition's own observations the engine used for this status; what reaches it only
+        # through other conditions is no evidence of its own
         observations = sorted({
             m.node.split(":", 1)[1] for firing in self.behind(inference, node) for m in firing.matched
-            if m.node.startswith("observed:") and float(m.value) >= self.policy.advice_threshold
+            if m.node.startswith("observed:")
             and self.kb.item_of_node(m.node).condition == condition.id
         })
         respondents = None
@@ -472,7 +472,7 @@ class Advisor:
         )
         statuses = {c.id: c.status for c in conditions}
         skipped = [item for item in self.phases.exploration.skipped_when
-                   if float(inference.inputs.get(f"observed:{item}", 0.0)) >= self.policy.advice_threshold]
+                   if float(inference.inputs.get(f"observed:{item}", 0.0)) >= BELIEF_THRESHOLD]
         focus = choose_focus(kb, self.phases, [Candidate(id=c.id, status=c.status, neglect=c.neglect,
                                                          provisional=c.provisional) for c in conditions],
                              skipped, coverage.sufficient, lang)
@@ -484,7 +484,7 @@ class Advisor:
             weight = float(inference.inputs[f"observed:{item}"])
             observations.append(ObservationResult(
                 id=item, kind="dynamic" if item in kb.by_id["dynamic"] else "signal", condition=known.condition,
-                name=known.name(lang), seen=self.seen(item, case, weight), counts=weight >= self.policy.advice_threshold,
+                name=known.name(lang), seen=self.seen(item, case, weight), counts=weight >= BELIEF_THRESHOLD,
             ))
         observations.sort(key=lambda o: (order.index(o.condition), o.id))
 

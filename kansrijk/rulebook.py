@@ -106,7 +106,8 @@ class Premise(Strict):
 
     @property
     def threshold(self) -> float:
-        """For belief premises: the certainty from which the belief holds."""
+        """For belief and observation premises: the certainty (or share of respondents) from which
+        it holds."""
         return BELIEF_THRESHOLD if self.at_least is None else self.at_least
 
     @property
@@ -137,8 +138,9 @@ class Premise(Strict):
         """
         if value is None:
             return False
-        if self.kind == "observed":  # True, or the share of the respondents who saw it
-            return value is True or (not isinstance(value, (bool, str)) and value > 0)
+        if self.kind == "observed":  # True, or the share of the respondents who saw it, which
+            # counts from the threshold of a belief: a tick by one in ten is no evidence
+            return value is True or (not isinstance(value, (bool, str)) and value >= self.threshold)
         if self.kind == "characteristic":
             return self.min_level <= LEVELS.index(value) + 1 <= self.max_level
         low = self.threshold if self.kind in BELIEF_KINDS else self.at_least
