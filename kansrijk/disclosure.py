@@ -23,12 +23,11 @@ The engine reasons on every fact; only what is shown is controlled. An adviser's
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
 from kansrijk.group import Organisation
 from kansrijk.knowledgebase import KnowledgeBase, Policy
+from kansrijk.text import round_half_up
 
 GROUP_DECIMALS = 1  # a group mean is shown to one decimal
 RESPONDENT_KINDS = ("score", "mean", "trend")  # the inputs that can rest on respondents' answers
@@ -86,7 +85,7 @@ def shown_value(inference: Inference, policy: Policy, kb: KnowledgeBase, node: s
 
 def group_mean(value: float) -> float:
     """A group mean as shown: one decimal, halves rounded up (3.25 -> 3.3), never a float artefact."""
-    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-GROUP_DECIMALS), rounding=ROUND_HALF_UP))
+    return round_half_up(value, GROUP_DECIMALS)
 
 
 def shown_organisations(orgs: list[Organisation], min_group: int) -> set[str]:

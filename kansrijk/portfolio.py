@@ -28,7 +28,6 @@ import io
 import statistics
 from collections import Counter
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
 
 from kansrijk.advice import BANDS as ADVICE_BANDS
 from kansrijk.advice import Report
@@ -37,7 +36,7 @@ from kansrijk.glossary import glossary
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.render import labels, render
 from kansrijk.report_html import coord, html_environment, threats  # "threatening" as the report's summary says it
-from kansrijk.text import LANGUAGES, Language, Strict
+from kansrijk.text import LANGUAGES, Language, Strict, round_half_up
 
 BANDS = tuple(ADVICE_BANDS.values())  # strong, discuss, concern, unknown
 SCALE = (1.0, 5.0)  # Table 1's answer scale
@@ -194,7 +193,7 @@ def percentile_ranks(means: list[float]) -> dict[float, int]:
     counts = Counter(means)
     ranks, below = {}, 0
     for value in sorted(counts):
-        ranks[value] = half_up(100 * (below + counts[value] / 2) / total)
+        ranks[value] = int(round_half_up(100 * (below + counts[value] / 2) / total, 0))
         below += counts[value]
     return ranks
 
@@ -207,18 +206,10 @@ def distribution(means: list[float], withheld: int) -> Distribution:
         return Distribution(cases=0, withheld=withheld, mean=None, median=None, q1=None, q3=None, minimum=None,
                             maximum=None, histogram=histogram)
     q1, _, q3 = statistics.quantiles(means, n=4, method="inclusive") if len(means) > 1 else means * 3
-    return Distribution(cases=len(means), withheld=withheld, mean=r2(statistics.fmean(means)),
-                        median=r2(statistics.median(means)), q1=r2(q1), q3=r2(q3), minimum=means[0],
+    return Distribution(cases=len(means), withheld=withheld, mean=round_half_up(statistics.fmean(means), 2),
+                        median=round_half_up(statistics.median(means), 2), q1=round_half_up(q1, 2),
+                        q3=round_half_up(q3, 2), minimum=means[0],
                         maximum=means[-1], histogram=histogram)
-
-
-def half_up(value: float) -> int:
-    return int(Decimal(repr(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def r2(value: float) -> float:
-    """Two decimals, halves up, without float artefacts (the same on every machine)."""
-    return float(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 # -- output ---------------------------------------------------------------------------------------
