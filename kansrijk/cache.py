@@ -128,20 +128,14 @@ def store(path: Path, key: str, obj: Any) -> bool:
         Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(obj)
     except Exception:  # noqa: BLE001  something that does not pickle: the next run builds it again
         return False
-    import tempfile  # only when writing
+    from kansrijk.output import open_atomic  # only when writing
 
-    temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(handle, "wb") as file:
+        with open_atomic(path) as file:
             file.write(buffer.getbuffer())
-        os.replace(temporary, path)
         return True
     except OSError:  # a read-only or full disk: run without the cache
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
         return False
 
 
