@@ -12,6 +12,8 @@ import pytest
 # removed at its end; set before anything loads the model, and inherited by every subprocess.
 _CACHE = tempfile.TemporaryDirectory(prefix="kansrijk-test-cache-")
 os.environ["KANSRIJK_CACHE_DIR"] = _CACHE.name
+# ...nor the user's workbench database (kansrijk/store): a command run without --db uses this one
+os.environ["KANSRIJK_DB"] = "sqlite:///" + os.path.join(_CACHE.name, "workbench.sqlite3")
 
 from kansrijk.case import Case
 from kansrijk.model import Model, load_model
