@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import gc
-import os
 import sys
 
 import click
@@ -13,9 +11,8 @@ from click.core import ParameterSource
 
 # Only what --help needs is imported here: each command imports the library it uses (pydantic,
 # Jinja, experta) in its body, so `kansrijk --help` and `kansrijk CMD --help` start at once.
-from kansrijk.escape import plain_text
-from kansrijk.errors import (DEBUG_ENV, INPUT_LANGUAGE, LANG_META, InputError, Msg, Problem, either, error_language,
-                             file_problem, unexpected)
+from kansrijk.commands.common import FORMATS_DATA, LANG, Group, UsageProblem, set_debug, summary
+from kansrijk.errors import DEBUG_ENV, INPUT_LANGUAGE, InputError, Msg, Problem, either, error_language
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP, FORMATS
 
 # A command's objects (modules, classes, the model and its engine) live until the process ends;
@@ -23,101 +20,9 @@ from kansrijk.formats import AUDIENCES, DEFAULT_TOP, FORMATS
 atexit.register(gc.freeze)
 
 
-class LanguageChoice(click.Choice):
-    """nl | en; a --lang given on the command line is also the language of error messages."""
-
-    def convert(self, value, param, ctx):
-        lang = super().convert(value, param, ctx)
-        if ctx is not None and param is not None and param.name is not None:
-            source = ctx.get_parameter_source(param.name)
-            if source is not None and source is not ParameterSource.DEFAULT:
-                ctx.meta[LANG_META] = lang  # ctx.meta is shared with the group's context
-        return lang
-
-
-LANG = LanguageChoice(["nl", "en"])
-FORMATS_DATA = ("text", "json")  # for listings that have no markdown form
-
-
-class UsageProblem(click.UsageError):
-    """A usage error with a catalogue message, shown in the language of error output (exit code 2)."""
-
-    def __init__(self, message: Msg, ctx: click.Context | None = None):
-        super().__init__(message, ctx)
-        self.msg = message
-        # the command's context, only to read its --lang when the error is shown
-        self.lang_ctx = ctx or click.get_current_context(silent=True)
-
-    def format_message(self) -> str:
-        return self.msg.render(error_language(self.lang_ctx))
-
-    def show(self, file=None) -> None:
-        lang = error_language(self.lang_ctx)
-        if lang == "en":
-            return super().show(file)
-        color = self.ctx.color if self.ctx is not None else None
-        if self.ctx is not None:
-            hint = ""
-            if self.ctx.command.get_help_option(self.ctx) is not None:
-                option = max(self.ctx.command.get_help_option_names(self.ctx), key=len)
-                hint = Msg("try_help", command=self.ctx.command_path, option=option).render(lang) + "\n"
-            click.echo(f"{self.ctx.get_usage()}\n{hint}", file=file, err=file is None, color=color)
-        click.echo(Msg("error", message=self.format_message()).render(lang), file=file, err=file is None, color=color)
-
-
-DEBUG_META = "kansrijk.debug"
-
-
-class Group(click.Group):
-    """Bad input anywhere becomes a clear message and exit code 2, never a traceback; so does a
-    file that cannot be read or written (an output in a folder without write permission).
-    Anything else is a bug: a short message that says where to report it and exit code 1, the
-    trace only with --debug or KANSRIJK_DEBUG=1.
-    Messages are in the command's --lang when given, else $KANSRIJK_LANG (nl|en), else English."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except InputError as error:
-            self._fail(ctx, error)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
-            raise  # click shows these itself, with their own exit codes
-        except BrokenPipeError:  # `kansrijk rules | head`: the reader has gone; nothing left to say
-            with contextlib.suppress(Exception):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            ctx.exit(1)
-        except OSError as error:
-            if _debugging(ctx):
-                raise
-            where = error.filename if error.filename is not None else ctx.command_path
-            self._fail(ctx, InputError(str(where), [file_problem(error)]))
-        except Exception as error:  # noqa: BLE001  the one place that catches what nobody foresaw
-            if _debugging(ctx):
-                raise
-            lang = error_language(ctx)
-            click.echo(plain_text(Msg("error", message=unexpected(error)).render(lang)), err=True)
-            ctx.exit(1)
-
-    @staticmethod
-    def _fail(ctx: click.Context, error: InputError) -> None:
-        lang = error_language(ctx)
-        # a file name from the user may hold control characters: none reaches the terminal raw
-        click.echo(plain_text(Msg("error", message=error.render(lang)).render(lang)), err=True)
-        ctx.exit(2)
-
-
-def _debugging(ctx: click.Context) -> bool:
-    return bool(ctx.meta.get(DEBUG_META)) or os.environ.get(DEBUG_ENV, "").strip() not in ("", "0")
-
-
-def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value:
-        ctx.meta[DEBUG_META] = True
-
-
 @click.group(cls=Group)
 @click.version_option(package_name="kansrijk")
-@click.option("--debug", is_flag=True, expose_value=False, callback=_set_debug,
+@click.option("--debug", is_flag=True, expose_value=False, callback=set_debug,
               help=f"Show the Python trace of an unexpected error (also {DEBUG_ENV}=1).")
 def main() -> None:
     """kansrijk: prioritised, explained advice for inter-organisational collaborations,
@@ -390,24 +295,6 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
         text = render("compare.text.j2", lang, c=result, report=result.after, names=names, detail=detail,
                       name_of=lambda node: model.advisor.name_of(node, lang), first_sentence=first_sentence)
     write_output(text, output, force, inputs=[old, new])
-
-
-def summary(report) -> dict:
-    """The parts of a report that whatif and compare show: the numbers beside the words."""
-    focus = report.focus_detail
-    return {
-        "date": report.date,
-        "focus": report.focus,
-        "focus_reason": {"reason": focus.reason, "sections": focus.sections, "instead_of": focus.instead_of},
-        "conditions": [{"id": c.id, "status": c.status, "band": c.band, "neglect": c.neglect}
-                       for c in report.conditions],
-        "dynamics": [{"id": d.id, "polarity": d.polarity, "certainty": d.certainty, "likelihood": d.likelihood}
-                     for d in report.dynamics],
-        "methods": [{"id": m.id, "default": m.default, "certainty": m.certainty, "likelihood": m.likelihood}
-                    for m in report.methods],
-        "advice": [{"rank": a.rank, "intervention": a.intervention, "priority": a.priority,
-                    "likelihood": a.likelihood} for a in report.advice],
-    }
 
 
 @main.command()

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from kansrijk.cli import LANG, main
+from kansrijk.cli import main
+from kansrijk.commands.common import LANG
 from kansrijk.errors import INPUT_LANGUAGE, LANG_ENV, LANGUAGES
 
 PARTIAL_SUFFIX = ".partial.yaml"

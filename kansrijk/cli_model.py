@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import FORMATS_DATA, LANG, UsageProblem, main
+from kansrijk.cli import main
+from kansrijk.commands.common import FORMATS_DATA, LANG, UsageProblem
 from kansrijk.errors import InputError, Msg, Problem, error_language, suggest
 
 # each command imports the model, the renderer and the vocabulary in its body: --help needs none of them

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import LANG, main
+from kansrijk.cli import main
+from kansrijk.commands.common import LANG
 
 # the analysis, the model and the renderers are imported in the command's body: --help needs none of them
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import LANG, UsageProblem, main
+from kansrijk.cli import main
+from kansrijk.commands.common import LANG, UsageProblem
 from kansrijk.errors import Msg
 from kansrijk.formats import AUDIENCES
 from kansrijk.formats import DEFAULT_TOP as TOP

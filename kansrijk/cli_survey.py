@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import LANG, main
+from kansrijk.cli import main
+from kansrijk.commands.common import LANG
 
 
 @main.command(name="import")
