@@ -224,6 +224,11 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
 
     top: interventions in the summary (None: all); audience: adviser | partners (partners get
     no notes and no rule trace); detail: the appendix's folded sections start open."""
+    return html_environment().get_template(TEMPLATE).render(**summary_context(report, top, audience, detail))
+
+
+def summary_context(report: Report, top: int | None = TOP, audience: str = "adviser", detail: bool = False) -> dict[str, Any]:
+    """What report.html.j2 and the summary's parts (_report_summary.html.j2) read, for the audience."""
     if audience not in AUDIENCES:
         raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
     report = for_audience(report, audience)  # the same page whichever command asks for it
@@ -231,7 +236,7 @@ def render_html(report: Report, top: int | None = TOP, audience: str = "adviser"
     t = labels().resolve(lang)
     advice = report.advice if top is None else report.advice[:top]
     # the context every template gets from kansrijk.render.render: labels (t), glossary (g), lang
-    return html_environment().get_template(TEMPLATE).render(
+    return dict(
         t=t, g=glossary().terms(lang), lang=lang, report=report, names={c.id: c.name for c in report.conditions},
         observed_names={o.id: o.name for o in report.observations} | {d.id: d.name for d in report.dynamics},
         indicators=_indicator_names(lang), chart=radar(report, t), top=advice,
