@@ -13,9 +13,6 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-import kansrijk.cli_interview  # noqa: F401  (registers the commands, whether or not cli.py imports them)
-import kansrijk.cli_report  # noqa: F401
-import kansrijk.cli_survey  # noqa: F401
 from kansrijk.cli import main
 from kansrijk.escape import markdown_text, plain_text
 from tests.conftest import ROOT

@@ -26,7 +26,6 @@ pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-import kansrijk.cli_survey  # noqa: E402,F401  (registers `kansrijk import`)
 from kansrijk.case import load_case  # noqa: E402
 from kansrijk.cli import main  # noqa: E402
 from kansrijk.errors import InputError  # noqa: E402

@@ -226,7 +226,7 @@ def test_eof_keeps_an_existing_file_with_force(tmp_path):
 
 def scripted(monkeypatch, replies):
     """Replace the terminal: each reply is a line typed, or KeyboardInterrupt (Ctrl-C)."""
-    from kansrijk import cli_interview
+    from kansrijk.commands import interview
 
     asked = []
 
@@ -239,7 +239,7 @@ def scripted(monkeypatch, replies):
             raise KeyboardInterrupt
         return reply
 
-    monkeypatch.setattr(cli_interview, "_ask", ask)
+    monkeypatch.setattr(interview, "_ask", ask)
     return asked
 
 

@@ -13,7 +13,6 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 
-import kansrijk.cli_survey  # noqa: F401  (registers `kansrijk import`)
 from kansrijk import limits
 from kansrijk.case import load_case
 from kansrijk.cli import main

@@ -10,7 +10,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-import kansrijk.cli_survey  # noqa: F401  (registers `kansrijk import`, whether or not cli.py imports it)
 from kansrijk.case import load_case
 from kansrijk.cli import main
 from kansrijk.survey import AnswerError, AnswerTable, answers, ranges, sniff_delimiter

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import main
 from kansrijk.commands.common import LANG
 
 # the analysis, the model and the renderers are imported in the command's body: --help needs none of them
 
 
-@main.command()
+@click.command()
 @click.argument("sources", nargs=-1, required=True, metavar="FILES|DIRS|GLOBS...")
 @click.option("--format", "fmt", type=click.Choice(("text", "csv", "html")), default="text", show_default=True,
               help="csv: one row per case (name, focus, per condition band, mean and percentile); "

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import click
 
-from kansrijk.cli import main
 from kansrijk.commands.common import LANG
 from kansrijk.errors import INPUT_LANGUAGE, LANG_ENV, LANGUAGES
 
@@ -107,7 +106,7 @@ def save_partial(answers: dict, kb, output: str | None, t: dict) -> Path | None:
     return path
 
 
-@main.command()
+@click.command()
 @click.option("-o", "--output", help="The case file to write (YAML); default (or -): standard output.")
 @click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
 @click.option("--lang", type=LANG, help=f"Language of the questions; also the case's `language`. "

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import main
 from kansrijk.commands.common import LANG
 
 
-@main.command(name="import")
+@click.command(name="import")
 @click.argument("survey", metavar="SURVEY.csv|SURVEY.xlsx")
 @click.option("--map", "mapping", metavar="MAPPING.yaml",
               help="Which column holds the organisation, the name, each indicator and observations. "

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.cli import main
 from kansrijk.commands.common import LANG, UsageProblem
 from kansrijk.errors import Msg
 from kansrijk.formats import AUDIENCES
 from kansrijk.formats import DEFAULT_TOP as TOP
 
 
-@main.command()
+@click.command()
 @click.argument("case")
 @click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
 @click.option("--top", type=click.IntRange(min=1), metavar="N",

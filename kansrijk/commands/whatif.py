@@ -1,0 +1,58 @@
+"""`kansrijk whatif`: the advice before and after changing scores or observations."""
+
+from __future__ import annotations
+
+import click
+
+from kansrijk.commands.common import LANG, UsageProblem, summary
+from kansrijk.errors import Msg
+from kansrijk.formats import FORMATS
+
+
+@click.command()
+@click.argument("case")
+@click.option("--set", "sets", multiple=True, metavar="INDICATOR=VALUE", help="Change a score (1..5, or none).")
+@click.option("--add", "adds", multiple=True, metavar="ID", help="Add an observed dynamic or signal.")
+@click.option("--remove", "removes", multiple=True, metavar="ID", help="Remove an observation of the case.")
+@click.option("--lang", type=LANG, help="Output language; default: the case's `language`.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--detail", is_flag=True, help="Text and markdown: also the numbers (certainty, neglect, priority).")
+@click.option("-o", "--output", help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
+    """Advice for CASE before and after changing scores or observations, side by side.
+
+    Every change in focus, status, dynamics and advice names the rules behind it; a new focus
+    comes with its reason. Text says statuses as bands and dynamics as likelihoods; the
+    certainties stay in --format json, and --detail adds them to the text.
+
+    \b
+    Example:
+      kansrijk whatif examples/zorgalliantie.yaml --set interests.real_dialogue=4 --remove rushed_to_contract
+    """
+    from kansrijk.case import load_case
+    from kansrijk.model import load_model
+    from kansrijk.output import write_output
+    from kansrijk.formats import EXT
+    from kansrijk.render import render, to_json
+    from kansrijk.whatif import WhatIf, apply_edits, compare, parse_edits
+
+    model = load_model()
+    loaded = load_case(case, model.kb)
+    edits = parse_edits(sets, adds, removes)
+    if not edits:
+        raise UsageProblem(Msg("whatif.nothing"))
+    changed, overrides = apply_edits(loaded, edits, model.kb)
+    lang = lang or loaded.language
+    before, after = model.infer(loaded), model.infer(changed, overrides=overrides)
+    reports = [model.report(c, i, lang) for c, i in ((loaded, before), (changed, after))]
+    result = WhatIf(case=loaded.name, edits=edits, before=reports[0], after=reports[1],
+                    changes=compare(reports[0], reports[1], before, after))
+    if fmt == "json":
+        text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
+            "before": summary(reports[0]), "after": summary(reports[1])})
+    else:
+        names = {c.id: c.name(lang) for c in model.kb.conditions}
+        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,
+                      name_of=lambda node: model.advisor.name_of(node, lang))
+    write_output(text, output, force, inputs=[case])
