@@ -1,0 +1,51 @@
+"""The workbench as one Starlette app: the core pages, the editor, the advice and the learning
+pages, the static files, and the middleware that keeps it safe (session, errors, login, CSRF)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from kansrijk.model import load_model
+from kansrijk.store.errors import NotFound
+from kansrijk.web import routes_advice, routes_collaborations, routes_editor, routes_learn, routes_login
+from kansrijk.web.failures import ErrorPages, forbidden, http_error, not_found
+from kansrijk.web.security import CSRFProtection, LoginRequired, SecurityHeaders
+
+if TYPE_CHECKING:
+    from kansrijk.store import Store
+
+SESSION_COOKIE = "kansrijk_session"
+SESSION_HOURS = 12  # a working day; then log in again
+
+
+def create_app(store: Store, *, password_hash: str | None = None, secret_key: str | None = None) -> Starlette:
+    """The app on `store`. With `password_hash` (security.hash_password) every page needs a login.
+    Without `secret_key` the session is signed with a key of this process only."""
+    routes = [
+        *routes_login.routes, *routes_collaborations.routes,
+        *routes_editor.routes, *routes_advice.routes, *routes_learn.routes,
+        Mount("/static", StaticFiles(packages=[("kansrijk.web", "static")]), name="static"),
+    ]
+    middleware = [
+        # outermost first: the headers on every response, then the session every layer below reads
+        Middleware(SecurityHeaders),
+        Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(32),
+                   session_cookie=SESSION_COOKIE, max_age=SESSION_HOURS * 3600, same_site="lax"),
+        Middleware(ErrorPages),
+        Middleware(LoginRequired, password_hash=password_hash),
+        Middleware(CSRFProtection, refuse=forbidden),
+    ]
+    app = Starlette(routes=routes, middleware=middleware,
+                    exception_handlers={NotFound: not_found, HTTPException: http_error})
+    app.state.store = store
+    app.state.model = load_model()  # once per process (load_model is cached), shared by every request
+    app.state.password_hash = password_hash
+    return app

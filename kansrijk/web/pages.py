@@ -1,0 +1,131 @@
+"""What every page of the workbench shares: the Jinja environment, the UI labels in the reader's
+language, the CSRF token and the store and model the app was made with.
+
+Templates live in kansrijk/web/templates/ and are autoescaped: text from a case or a user is data,
+never markup. Labels live in kansrijk/web/labels_<area>.yaml, every key in Dutch and English.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from markupsafe import Markup, escape
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import HTMLResponse
+
+from kansrijk.cache import template_cache
+from kansrijk.knowledgebase import default_dir
+from kansrijk.model import Model
+from kansrijk.render import Labels, number, section
+from kansrijk.report_html import fill
+from kansrijk.text import LANGUAGES, Language, first_sentence
+from kansrijk.yamlfile import read_document, validate
+
+DEFAULT_LANGUAGE: Language = "nl"  # the advisers are Dutch; ?lang=en switches
+CSRF_SESSION_KEY = "csrf"
+CSRF_FIELD = "csrf_token"  # the form field that carries the token
+CSRF_HEADER = "x-csrf-token"  # the header fetch() sends it in
+
+
+def web_dir():
+    return default_dir("kansrijk.web")
+
+
+@cache
+def labels() -> Labels:
+    """Every labels_<area>.yaml merged: {area: {key: {nl, en}}}; a file's keys under its area."""
+    areas = {}
+    for path in sorted(web_dir().glob("labels_*.yaml")):
+        areas[path.stem.removeprefix("labels_")] = validate(Labels, read_document(path)).root
+    return Labels.model_validate(areas)
+
+
+@cache
+def _labels_in(lang: Language) -> dict[str, Any]:
+    return labels().resolve(lang)
+
+
+class _Labels(dict):
+    """Labels reachable as attributes in templates (`t.common.save`) and as keys."""
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            value = self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+        return _Labels(value) if isinstance(value, dict) else value
+
+
+def ui_labels(lang: Language) -> _Labels:
+    return _Labels(_labels_in(lang))
+
+
+def ui_language(request: HTTPConnection) -> Language:
+    """`?lang=` (then remembered in the session), else the session's, else Dutch."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        request.session["lang"] = asked
+        return asked
+    remembered = request.session.get("lang")
+    return remembered if remembered in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def csrf_token(request: HTTPConnection) -> str:
+    """The session's CSRF token, made on first use; every unsafe request must send it back."""
+    token = request.session.get(CSRF_SESSION_KEY)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_SESSION_KEY] = token
+    return token
+
+
+def get_store(request: HTTPConnection):
+    return request.app.state.store
+
+
+def get_model(request: HTTPConnection) -> Model:
+    return request.app.state.model
+
+
+def _in_language(function):
+    """A filter that reads the page's language: `{{ 3.25|num }}`, `{{ '§3.2'|section }}`."""
+    @pass_context
+    def filter_(context, value, *args):
+        return function(value, *args, lang=context["lang"])
+
+    return filter_
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(web_dir() / "templates")), autoescape=True, undefined=StrictUndefined,
+        bytecode_cache=template_cache("web"), trim_blocks=True, lstrip_blocks=True,
+    )
+    # the same number and section formats as the reports
+    env.filters["num"] = _in_language(number)
+    env.filters["section"] = _in_language(section)
+    env.filters["sections"] = _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values))
+    env.filters["fill"] = fill
+    env.filters["first_sentence"] = first_sentence
+    return env
+
+
+def render(request: Request, template: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    """A page: the template with the request's language, labels and CSRF token, and `context`."""
+    lang = ui_language(request)
+    other = "en" if lang == "nl" else "nl"
+    token = csrf_token(request)
+    # the same page in the other language, as a path on this site (whatever Host the request named)
+    switch = request.url.path + "?" + str(request.url.include_query_params(lang=other).query)
+    page = environment().get_template(template).render(
+        request=request, lang=lang, other_lang=other, switch_language_url=switch, t=ui_labels(lang),
+        csrf_token=token, csrf_field=lambda: Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
+        url_for=request.url_for, logged_in=bool(request.session.get("user")),
+        login_required=getattr(request.app.state, "password_hash", None) is not None,
+        **(context or {}),
+    )
+    return HTMLResponse(page, status_code=status_code)

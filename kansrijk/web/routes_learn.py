@@ -1,0 +1,3 @@
+"""Placeholder until its owner writes it."""
+
+routes: list = []
