@@ -1,0 +1,231 @@
+"""The store: collaborations and their dated assessments in a database (SQLite or PostgreSQL).
+
+Every write is one transaction; a save names the version of the row it edits, and a row that
+changed meanwhile is refused (StaleEdit) instead of overwritten. Advice is never stored: it is
+computed from an assessment's case whenever it is wanted.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from kansrijk.case import Case
+from kansrijk.store import migrate
+from kansrijk.store.errors import NotFound, StaleEdit
+from kansrijk.store.rows import fill, to_case
+from kansrijk.store.schema import Assessment, Collaboration, Respondent, now
+from kansrijk.store.views import (AssessmentSummary, AssessmentView, CollaborationSummary, CollaborationView,
+                                  in_order)
+from kansrijk.text import LANGUAGES
+
+DB_ENV = "KANSRIJK_DB"
+
+
+def default_url() -> str:
+    """$KANSRIJK_DB, else a SQLite file in the user's data folder (created when missing)."""
+    url = os.environ.get(DB_ENV, "").strip()
+    if url:
+        return url
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("kansrijk"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'kansrijk.sqlite3'}"
+
+
+def engine_url(url: str) -> str:
+    """A plain postgresql:// URL goes through psycopg 3 (SQLAlchemy would look for psycopg2)."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain):]
+    return url
+
+
+def _foreign_keys_on(dbapi_connection, connection_record) -> None:
+    # SQLite checks foreign keys (and cascades deletes) only when asked, per connection
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _summary(assessment: Assessment) -> AssessmentSummary:
+    return AssessmentSummary(assessment.id, assessment.collaboration_id, assessment.date, assessment.version)
+
+
+class Store:
+    def __init__(self, url: str | None = None):
+        url = engine_url(url or default_url())
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _foreign_keys_on)
+        self.url = make_url(url).render_as_string(hide_password=True)
+        migrate.upgrade(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """A session whose work is committed when the block ends, rolled back on any error; a row
+        whose version changed between reading and writing is a StaleEdit."""
+        with self._sessions() as session:
+            try:
+                with session.begin():
+                    yield session
+            except StaleDataError as error:  # another writer got there between our read and write
+                raise StaleEdit() from error
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def collaborations(self, search: str = "") -> list[CollaborationSummary]:
+        """Every collaboration whose name holds search (any case), by name."""
+        needle = search.strip().casefold()
+        with self._sessions() as session:
+            rows = session.execute(select(Collaboration.id, Collaboration.name, Collaboration.language,
+                                          Collaboration.notes)).all()
+            # filtered here, not in SQL: casefold() knows every alphabet, SQLite's lower() only ASCII
+            rows = [row for row in rows if needle in row.name.casefold()]
+            found = session.execute(select(Assessment.id, Assessment.collaboration_id, Assessment.date,
+                                           Assessment.version)).all()
+        assessments: dict[int, list[AssessmentSummary]] = {row.id: [] for row in rows}
+        for row in found:
+            if row.collaboration_id in assessments:
+                assessments[row.collaboration_id].append(AssessmentSummary(*row))
+        out = []
+        for row in sorted(rows, key=lambda row: (row.name.casefold(), row.id)):
+            ordered = in_order(assessments[row.id])
+            out.append(CollaborationSummary(row.id, row.name, row.language, row.notes,
+                                            ordered[-1] if ordered else None, len(ordered)))
+        return out
+
+    def collaboration(self, collaboration_id: int) -> CollaborationView:
+        with self._sessions() as session:
+            row = self._collaboration(session, collaboration_id)
+            return CollaborationView(row.id, row.name, row.language, row.notes, row.version,
+                                     in_order([_summary(a) for a in row.assessments]))
+
+    def assessment(self, assessment_id: int) -> AssessmentView:
+        with self._sessions() as session:
+            row = self._assessment(session, assessment_id)
+            return AssessmentView(row.id, row.collaboration_id, row.version, row.date,
+                                  to_case(row.collaboration, row))
+
+    def cases(self, collaboration_id: int) -> list[tuple[AssessmentSummary, Case]]:
+        """Every assessment of a collaboration with its case, by date (undated last)."""
+        with self._sessions() as session:
+            collaboration = self._collaboration(session, collaboration_id)
+            rows = session.scalars(_with_children(select(Assessment))
+                                   .where(Assessment.collaboration_id == collaboration_id)).all()
+            by_summary = {_summary(row): to_case(collaboration, row) for row in rows}
+        return [(summary, by_summary[summary]) for summary in in_order(list(by_summary))]
+
+    def export_case(self, assessment_id: int) -> Case:
+        return self.assessment(assessment_id).case
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def create_collaboration(self, name: str, language: str, notes: str = "") -> int:
+        with self._transaction() as session:
+            row = Collaboration(**_checked(name, language), notes=notes)
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def update_collaboration(self, collaboration_id: int, version: int, *, name: str, language: str,
+                             notes: str) -> None:
+        with self._transaction() as session:
+            row = self._collaboration(session, collaboration_id)
+            _same_version(row, version, "collaboration")
+            checked = _checked(name, language)
+            row.name, row.language, row.notes = checked["name"], checked["language"], notes
+
+    def save_assessment(self, collaboration_id: int, case: Case, assessment_id: int | None = None,
+                        version: int | None = None) -> int:
+        """A new assessment (assessment_id None) or a new version of one; the case's name and
+        language are the collaboration's and are not read."""
+        with self._transaction() as session:
+            self._collaboration(session, collaboration_id)
+            if assessment_id is None:
+                row = Assessment(collaboration_id=collaboration_id)
+                session.add(row)
+            else:
+                row = self._assessment(session, assessment_id)
+                if row.collaboration_id != collaboration_id:
+                    raise NotFound("assessment", assessment_id)
+                _same_version(row, version, "assessment")
+                # a new version even when only the child rows change: the row itself is written
+                row.updated_at = now()
+            fill(session, row, case)
+            session.flush()
+            return row.id
+
+    def delete_assessment(self, assessment_id: int, version: int) -> None:
+        with self._transaction() as session:
+            row = self._assessment(session, assessment_id)
+            _same_version(row, version, "assessment")
+            session.delete(row)
+
+    def import_case(self, case: Case) -> tuple[int, int]:
+        """Store a case as a new assessment of the collaboration with its name and language (the
+        oldest of them when there are several), created when there is none."""
+        with self._transaction() as session:
+            collaboration = session.scalars(
+                select(Collaboration).where(Collaboration.name == case.name, Collaboration.language == case.language)
+                .order_by(Collaboration.id).limit(1)).first()
+            if collaboration is None:
+                collaboration = Collaboration(**_checked(case.name, case.language), notes="")
+                session.add(collaboration)
+                session.flush()
+            row = Assessment(collaboration_id=collaboration.id)
+            session.add(row)
+            fill(session, row, case)
+            session.flush()
+            return collaboration.id, row.id
+
+    # -- rows -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _collaboration(session: Session, collaboration_id: int) -> Collaboration:
+        row = session.get(Collaboration, collaboration_id)
+        if row is None:
+            raise NotFound("collaboration", collaboration_id)
+        return row
+
+    @staticmethod
+    def _assessment(session: Session, assessment_id: int) -> Assessment:
+        row = session.scalars(_with_children(select(Assessment)).where(Assessment.id == assessment_id)).first()
+        if row is None:
+            raise NotFound("assessment", assessment_id)
+        return row
+
+
+def _with_children(query):
+    """Load an assessment's child rows in a few queries, not one per respondent."""
+    return query.options(
+        selectinload(Assessment.scores), selectinload(Assessment.characteristics),
+        selectinload(Assessment.observations),
+        selectinload(Assessment.respondents).options(selectinload(Respondent.scores),
+                                                     selectinload(Respondent.observations)))
+
+
+def _same_version(row, version: int | None, kind: str) -> None:
+    if version != row.version:
+        raise StaleEdit(kind, row.id)
+
+
+def _checked(name: str, language: str) -> dict[str, str]:
+    """A collaboration's name and language as stored; the forms and case files check them first,
+    so a wrong one here is a caller's mistake."""
+    name = name.strip()
+    if not name or language not in LANGUAGES:
+        raise ValueError(f"a collaboration needs a non-empty name and a language in {LANGUAGES}: {name!r}, {language!r}")
+    return {"name": name, "language": language}
