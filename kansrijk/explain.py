@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from kansrijk.advice import Advisor, r4
 from kansrijk.engine.record import Firing, Inference
+from kansrijk.errors import InputError, Msg, Problem, either
 from kansrijk.rulebook import Premise
 from kansrijk.text import Language, Strict
 
@@ -155,3 +156,22 @@ class Explainer:
             value=r4(shown) if isinstance(shown, float) else shown, withheld=premise.node in inference.withheld,
             holds=accepted != premise.negated,
         )
+
+
+# what "why not" can be asked about: the table an id is looked up in, and the kind of its conclusion
+WHY_NOT_KINDS = (("intervention", "advise"), ("dynamic", "dynamic"), ("condition", "neglect"))
+
+
+def resolve_target(kb, value: str, kinds=WHY_NOT_KINDS, field: str = "--why-not") -> str:
+    """The node an id names, looked up in the tables of `kinds` in order (a condition also by its
+    Dutch word); an unknown id raises InputError on `field` with a suggestion. The command line's
+    --why-not/--dynamic/--condition and the workbench's why-not ask through this one function."""
+    from kansrijk.vocabulary import condition_alias, suggest_id
+
+    for table, kind in kinds:
+        ident = condition_alias(value) if table == "condition" else value.strip()
+        if ident in kb.by_id[table]:
+            return f"{kind}:{ident}"
+    allowed = either([Msg(f"ids.{t}") for t, _ in kinds])
+    hint = suggest_id(value, kb, [t for t, _ in kinds])
+    raise InputError(field, [Problem("", Msg("unknown", what=Msg("what.id"), value=value, hint=hint), allowed=allowed)])

@@ -6,6 +6,8 @@ the two records in the chain behind the changed conclusion.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kansrijk.advice import BANDS, Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
@@ -13,6 +15,10 @@ from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
 from kansrijk.text import Strict
 from kansrijk.vocabulary import score_value
 from kansrijk.yamlfile import Document, validate
+
+if TYPE_CHECKING:
+    from kansrijk.model import Model
+    from kansrijk.text import Language
 
 
 class Edit(Strict):
@@ -184,3 +190,13 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
         changes.append(Change(kind="advice", id=ident, change=change, before=a and a.rank, after=b and b.rank,
                               rules=_rules(before, after, f"advise:{ident}")))
     return changes
+
+
+def what_if(model: Model, case: Case, edits: list[Edit], lang: Language) -> WhatIf:
+    """The engine's advice on case before and after the edits, and what changed why: what
+    `kansrijk whatif` prints and the workbench's what-if panel shows. Nothing is saved."""
+    changed, overrides = apply_edits(case, edits, model.kb)
+    before, after = model.infer(case), model.infer(changed, overrides=overrides)
+    reports = [model.report(c, i, lang) for c, i in ((case, before), (changed, after))]
+    return WhatIf(case=case.name, edits=edits, before=reports[0], after=reports[1],
+                  changes=compare(reports[0], reports[1], before, after))
