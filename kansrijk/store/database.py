@@ -49,6 +49,11 @@ def engine_url(url: str) -> str:
     return url
 
 
+def masked(url: str) -> str:
+    """The URL as shown to people: without its password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def _foreign_keys_on(dbapi_connection, connection_record) -> None:
     # SQLite checks foreign keys (and cascades deletes) only when asked, per connection
     cursor = dbapi_connection.cursor()
@@ -66,7 +71,7 @@ class Store:
         self.engine: Engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _foreign_keys_on)
-        self.url = make_url(url).render_as_string(hide_password=True)
+        self.url = masked(url)
         migrate.upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
@@ -162,7 +167,7 @@ class Store:
                 if row.collaboration_id != collaboration_id:
                     raise NotFound("assessment", assessment_id)
                 _same_version(row, version, "assessment")
-                # a new version even when only the child rows change: the row itself is written
+                # one new version, also when only child rows change: the row itself is written
                 row.updated_at = now()
             fill(session, row, case)
             session.flush()

@@ -12,15 +12,16 @@ from kansrijk.store.schema import Respondent as RespondentRow
 
 def fill(session: Session, assessment: Assessment, case: Case) -> None:
     """Put everything of case but its name and language into assessment, replacing what it held."""
+    assessment.date = case.date
+    assessment.min_group = case.min_group
+    assessment.notes = case.notes
     if assessment.id is not None:
-        # the old child rows go first: the new ones have the same keys (indicator, position)
+        # the old child rows go first, as the new ones have the same keys (indicator, position);
+        # the assessment's own row is written (and its version checked) before them
         for children in (assessment.scores, assessment.characteristics, assessment.observations,
                          assessment.respondents):
             children.clear()
         session.flush()
-    assessment.date = case.date
-    assessment.min_group = case.min_group
-    assessment.notes = case.notes
     assessment.scores = [Score(indicator=indicator, value=value, position=position)
                          for position, (indicator, value) in enumerate(case.scores.items())]
     assessment.characteristics = [CharacteristicLevel(characteristic=ident, level=level, position=position)
