@@ -54,6 +54,26 @@ def masked(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def open_store(url: str | None = None) -> Store:
+    """Store(url), with a database that cannot be opened (a malformed URL, an unknown driver, a
+    server that does not answer, a file in a missing folder) said as bad input naming the URL."""
+    from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+
+    from kansrijk.errors import InputError, Msg, Problem
+
+    url = url or default_url()
+    try:
+        return Store(url)
+    except (ArgumentError, NoSuchModuleError, DBAPIError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        try:
+            shown = masked(url)
+        except ArgumentError:  # not a URL at all: shown as given (it holds no password to hide)
+            shown = url
+        raise InputError(shown, [Problem("", Msg("store.cannot_open", reason=reason),
+                                         allowed=Msg("store.url_allowed"))]) from None
+
+
 def _foreign_keys_on(dbapi_connection, connection_record) -> None:
     # SQLite checks foreign keys (and cascades deletes) only when asked, per connection
     cursor = dbapi_connection.cursor()
@@ -182,19 +202,27 @@ class Store:
     def import_case(self, case: Case) -> tuple[int, int]:
         """Store a case as a new assessment of the collaboration with its name and language (the
         oldest of them when there are several), created when there is none."""
+        return self.import_cases([case])[0]
+
+    def import_cases(self, cases: list[Case]) -> list[tuple[int, int]]:
+        """import_case for each case, in one transaction: all are stored, or none."""
+        out = []
         with self._transaction() as session:
-            collaboration = session.scalars(
-                select(Collaboration).where(Collaboration.name == case.name, Collaboration.language == case.language)
-                .order_by(Collaboration.id).limit(1)).first()
-            if collaboration is None:
-                collaboration = Collaboration(**_checked(case.name, case.language), notes="")
-                session.add(collaboration)
+            for case in cases:
+                collaboration = session.scalars(
+                    select(Collaboration)
+                    .where(Collaboration.name == case.name, Collaboration.language == case.language)
+                    .order_by(Collaboration.id).limit(1)).first()
+                if collaboration is None:
+                    collaboration = Collaboration(**_checked(case.name, case.language), notes="")
+                    session.add(collaboration)
+                    session.flush()
+                row = Assessment(collaboration_id=collaboration.id)
+                session.add(row)
+                fill(session, row, case)
                 session.flush()
-            row = Assessment(collaboration_id=collaboration.id)
-            session.add(row)
-            fill(session, row, case)
-            session.flush()
-            return collaboration.id, row.id
+                out.append((collaboration.id, row.id))
+        return out
 
     # -- rows -------------------------------------------------------------------------------
 
