@@ -1,21 +1,241 @@
 """The collaborations: the list (search, create, import) and one collaboration's page (its
-assessments, their chart, compare any two, edit its name, language and notes)."""
+assessments, the chart of the five conditions over them, compare any two, edit its name,
+language and notes).
+
+Every band, focus and mean shown is the engine's, read off the report of each assessment as
+`kansrijk advise` makes it (disclosure included); the comparison is `kansrijk compare`'s
+(kansrijk/monitor.py). Store calls run in the thread pool; the model runs on the event loop, as
+its engine is one per process and not to be shared between threads.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from kansrijk.web.pages import get_store, render
+from kansrijk.advice import Report
+from kansrijk.case import Case, allowed_for
+from kansrijk.errors import InputError, Msg, text
+from kansrijk.glossary import glossary
+from kansrijk.model import Model
+from kansrijk.monitor import compare_cases
+from kansrijk.render import labels as report_labels
+from kansrijk.report_html import html_environment, summary_context
+from kansrijk.store import StaleEdit
+from kansrijk.text import LANGUAGES
+from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.trend import trend_chart
+from kansrijk.yamlfile import Document, validate
+
+FORM = "form"  # the "file" a form's problems belong to (not shown: the field is)
+MAX_UPLOADS = 100  # files in one import
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # each; kansrijk/limits.py bounds what is read again
+
+
+@dataclass(frozen=True)
+class Row:
+    """One assessment as the pages list it: when, its focus and its five bands."""
+
+    id: int
+    version: int
+    date: dt.date | None
+    label: str  # its date, or its place in the order when undated
+    report: Report
+
+    @property
+    def focus_name(self) -> str | None:
+        return next((c.name for c in self.report.conditions if c.id == self.report.focus), None)
+
+
+def rows(model: Model, assessments: list[tuple], lang: str) -> list[Row]:
+    """(summary, case) pairs as rows, each with the report `kansrijk advise` gives on its case."""
+    return [Row(summary.id, summary.version, summary.date, summary.date.isoformat() if summary.date else f"#{place}",
+                model.advise(case, lang, trace=False))
+            for place, (summary, case) in enumerate(assessments, start=1)]
+
+
+def said(message, allowed, lang: str) -> str:
+    """A problem's message and what is allowed, as the command line prints them after the key."""
+    said = text(message, lang)
+    return said + Msg("allowed", allowed=allowed).render(lang) if allowed else said
+
+
+def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The form's name, language and notes as typed, and a message per field that is wrong:
+    checked as a case file's name and language are, in the command line's words."""
+    values = {key: str(form.get(key, "")) for key in ("name", "language", "notes")}
+    values["notes"] = values["notes"].replace("\r\n", "\n")  # browsers send a textarea's lines with CR LF
+    errors: dict[str, str] = {}
+    try:
+        validate(Case, Document(FORM, {"name": values["name"], "language": values["language"]}),
+                 context={"kb": model.kb})
+    except InputError as error:
+        for problem in error.problems:
+            key = problem.key.split(".")[0]
+            errors[key] = said(problem.message, problem.allowed or allowed_for(key), lang)
+    return values, errors
+
+
+# -- the list -------------------------------------------------------------------------------------
+
+async def list_page(request: Request, form: dict | None = None, errors: dict | None = None,
+                    imported: list | None = None, status_code: int = 200) -> Response:
+    store, model, lang = get_store(request), get_model(request), ui_language(request)
+    search = request.query_params.get("q", "").strip()
+    summaries = await run_in_threadpool(store.collaborations, search)
+    items = []
+    for summary in summaries:
+        last = None
+        if summary.last is not None:
+            view = await run_in_threadpool(store.assessment, summary.last.id)
+            last = rows(model, [(summary.last, view.case)], lang)[0]
+        items.append((summary, last))
+    return render(request, "collaborations_list.html.j2", {
+        "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": _conditions(model, lang),
+        "form": form or {"name": "", "language": lang, "notes": ""}, "errors": errors or {},
+        "imported": imported, "languages": LANGUAGES,
+    }, status_code=status_code)
+
+
+def _conditions(model: Model, lang: str) -> list[tuple[str, str]]:
+    return [(c.id, c.name(lang)) for c in model.kb.conditions]
 
 
 async def index(request: Request) -> Response:
-    search = request.query_params.get("q", "").strip()
-    return render(request, "collaborations_list.html.j2", {
-        "q": search, "collaborations": get_store(request).collaborations(search)})
+    return await list_page(request)
+
+
+async def create(request: Request) -> Response:
+    model, lang = get_model(request), ui_language(request)
+    values, errors = check_collaboration(await request.form(), model, lang)
+    if errors:
+        return await list_page(request, form=values, errors=errors, status_code=400)
+    cid = await run_in_threadpool(get_store(request).create_collaboration, values["name"].strip(),
+                                  values["language"], values["notes"])
+    return RedirectResponse(f"/collaborations/{cid}", status_code=303)
+
+
+async def import_files_page(request: Request) -> Response:
+    """Case files and survey exports, each imported as `kansrijk store import` does; a file that
+    cannot be read is said in the command line's words and the others are still imported."""
+    from kansrijk.store.exchange import import_files
+
+    store, model, lang = get_store(request), get_model(request), ui_language(request)
+    async with request.form(max_files=MAX_UPLOADS, max_part_size=MAX_UPLOAD_BYTES) as form:
+        uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+        results = []
+        with tempfile.TemporaryDirectory(prefix="kansrijk-import-") as folder:
+            for number, upload in enumerate(uploads):
+                # each in a folder of its own under its own name: the name says the format, and two
+                # uploads of the same name do not meet
+                name = Path(upload.filename.replace("\\", "/")).name or "upload"
+                path = Path(folder, str(number), name)
+                path.parent.mkdir()
+                path.write_bytes(await upload.read())
+                try:
+                    done = await run_in_threadpool(import_files, store, [path], model)
+                except InputError as error:
+                    error.file = name
+                    results.append((name, None, error.render(lang)))
+                    continue
+                results.extend((name, item, None) for item in done)
+    if not uploads:
+        return await list_page(request, errors={"files": ui_labels(lang).collaborations.import_none}, status_code=400)
+    failed = any(error for _, _, error in results)
+    return await list_page(request, imported=results, status_code=400 if failed else 200)
+
+
+# -- one collaboration ----------------------------------------------------------------------------
+
+async def collaboration_page(request: Request, cid: int, *, form: dict | None = None, errors: dict | None = None,
+                             stale: bool = False, compare_error: str | None = None,
+                             status_code: int = 200) -> Response:
+    store, model, lang = get_store(request), get_model(request), ui_language(request)
+    view = await run_in_threadpool(store.collaboration, cid)
+    assessments = rows(model, await run_in_threadpool(store.cases, cid), lang)
+    chart = trend_chart([row.label for row in assessments], [row.report for row in assessments])
+    return render(request, "collaborations_detail.html.j2", {
+        "collaboration": view, "assessments": assessments, "chart": chart, "rt": report_labels().resolve(lang),
+        "conditions": _conditions(model, lang), "languages": LANGUAGES,
+        "form": form or {"name": view.name, "language": view.language, "notes": view.notes},
+        "version": view.version, "errors": errors or {}, "stale": stale, "compare_error": compare_error,
+        "old": request.query_params.get("old"), "new": request.query_params.get("new"),
+    }, status_code=status_code)
+
+
+async def collaboration(request: Request) -> Response:
+    return await collaboration_page(request, request.path_params["cid"])
+
+
+async def edit(request: Request) -> Response:
+    """Name, language and notes; a save over an edit made meanwhile is refused and the form comes
+    back with what was typed, the current version beside it."""
+    cid = request.path_params["cid"]
+    store, model, lang = get_store(request), get_model(request), ui_language(request)
+    form = await request.form()
+    values, errors = check_collaboration(form, model, lang)
+    version = str(form.get("version", ""))
+    if not version.isdigit():
+        errors["version"] = said(Msg("not_whole_number", value=repr(version)), None, lang)
+    if errors:
+        return await collaboration_page(request, cid, form=values, errors=errors, status_code=400)
+    try:
+        await run_in_threadpool(store.update_collaboration, cid, int(version), name=values["name"].strip(),
+                                language=values["language"], notes=values["notes"])
+    except StaleEdit:
+        return await collaboration_page(request, cid, form=values, stale=True, status_code=409)
+    return RedirectResponse(f"/collaborations/{cid}", status_code=303)
+
+
+async def compare(request: Request) -> Response:
+    """Two assessments compared as `kansrijk compare OLD NEW` compares them (kansrijk/monitor.py)."""
+    cid = request.path_params["cid"]
+    store, model, lang = get_store(request), get_model(request), ui_language(request)
+    cases = {summary.id: (summary, case) for summary, case in await run_in_threadpool(store.cases, cid)}
+    chosen = []
+    for key in ("old", "new"):
+        raw = request.query_params.get(key, "").strip()
+        if not raw.isdigit() or int(raw) not in cases:
+            message = ui_labels(lang).collaborations.compare_choose
+            return await collaboration_page(request, cid, compare_error=message, status_code=400)
+        chosen.append(cases[int(raw)])
+    (old, old_case), (new, new_case) = chosen
+    result = compare_cases(model, old_case, new_case, lang)
+    view = await run_in_threadpool(store.collaboration, cid)
+    return render(request, "collaborations_compare.html.j2", {
+        "collaboration": view, "c": result, "report": result.after, "old": old, "new": new,
+        "rt": report_labels().resolve(lang), "focus": focus_html(result.after),
+        "names": {c.id: c.name for c in result.after.conditions}, "g": glossary().terms(lang),
+        "name_of": lambda node: model.advisor.name_of(node, lang),
+    })
+
+
+@cache
+def _focus_template():
+    return html_environment().from_string(
+        '{% import "_report_summary.html.j2" as s with context %}{{ s.focus_section() }}')
+
+
+def focus_html(report: Report) -> Markup:
+    """The point of application and why, as the advice report words it (_report_summary.html.j2)."""
+    return Markup(_focus_template().render(**summary_context(report)))
 
 
 routes = [
     Route("/", index, methods=["GET"], name="collaborations"),
+    Route("/collaborations", create, methods=["POST"], name="create_collaboration"),
+    Route("/import", import_files_page, methods=["POST"], name="import"),
+    Route("/collaborations/{cid:int}", collaboration, methods=["GET"], name="collaboration"),
+    Route("/collaborations/{cid:int}", edit, methods=["POST"], name="edit_collaboration"),
+    Route("/collaborations/{cid:int}/compare", compare, methods=["GET"], name="compare"),
 ]
