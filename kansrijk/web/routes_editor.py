@@ -1,3 +1,327 @@
-"""Placeholder until its owner writes it."""
+"""The assessment editor: the twenty indicators of Table 1, the characteristics, the observations,
+the date, min_group and notes of one assessment, as a form.
 
-routes: list = []
+The form is checked by the very model and context the command line reads a case file with
+(kansrijk/case.py), so a mistake reads here as it does in a terminal; each problem is shown beside
+its field and the form comes back with what was entered. A save carries the version the form was
+loaded with: an edit made meanwhile is said, never silently overwritten. A group assessment's
+respondents never enter the page: only how many there are; a save keeps them as stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from kansrijk.case import Case, _with_allowed
+from kansrijk.errors import InputError, Msg, Problem, text
+from kansrijk.knowledgebase import LEVELS, KnowledgeBase
+from kansrijk.limits import MAX_PROBLEMS
+from kansrijk.render import labels as report_labels
+from kansrijk.store import StaleEdit
+from kansrijk.web.pages import get_model, get_store, render, ui_language
+from kansrijk.yamlfile import Document, validate
+
+FORM = "form"  # the "file" the problems of a form belong to (not shown: the field is)
+DONT_KNOW = ""  # the value of a score's or a characteristic's "don't know" choice
+SCORES = ("1", "2", "3", "4", "5")
+
+
+@dataclass
+class Entry:
+    """The form as the text of its fields: what the adviser entered, kept as it is on an error."""
+
+    scores: dict[str, str] = field(default_factory=dict)  # indicator -> "" (don't know) or the value sent
+    characteristics: dict[str, str] = field(default_factory=dict)  # characteristic -> "" or the level sent
+    observations: list[str] = field(default_factory=list)
+    date: str = ""
+    min_group: str = ""
+    notes: str = ""
+    version: str = ""
+
+    @classmethod
+    def of_case(cls, case: Case | None, version: int | None = None) -> Entry:
+        if case is None:
+            return cls(min_group=str(Case.model_fields["min_group"].default), version="")
+        return cls(
+            scores={key: DONT_KNOW if value is None else str(value) for key, value in case.scores.items()},
+            characteristics=dict(case.characteristics),
+            observations=list(case.observations),
+            date=case.date.isoformat() if case.date else "",
+            min_group=str(case.min_group),
+            notes=case.notes,
+            version="" if version is None else str(version),
+        )
+
+    @classmethod
+    def of_form(cls, form: FormData) -> Entry:
+        """Every field the form can send, by its name; a field this form does not have (or a file
+        where text belongs) is ignored. A field name with an unknown id is kept, for its message."""
+        entry = cls()
+        for name, value in form.multi_items():
+            if not isinstance(value, str):
+                continue
+            kind, _, ident = name.partition(".")
+            if kind == "score" and ident:
+                entry.scores[ident] = value.strip()
+            elif kind == "characteristic" and ident:
+                entry.characteristics[ident] = value.strip()
+            elif name == "observation" and value.strip():
+                entry.observations.append(value.strip())
+            elif name in ("date", "min_group", "version"):
+                setattr(entry, name, value.strip())
+            elif name == "notes":
+                entry.notes = value.replace("\r\n", "\n")  # browsers send a textarea's lines with CR LF
+        return entry
+
+    def case_data(self, name: str, language: str, stored: Case | None) -> dict[str, Any]:
+        """The data of a case file made of the form, with the stored case's respondents: what
+        kansrijk/case.py validates. A "don't know" the stored case wrote as null stays null."""
+        unknown = {key for key, value in stored.scores.items() if value is None} if stored else set()
+        data: dict[str, Any] = {
+            "name": name,
+            "language": language,
+            "characteristics": {key: level for key, level in self.characteristics.items() if level != DONT_KNOW},
+            "scores": {key: value for key, value in self.scores.items() if value != DONT_KNOW}
+            | {key: None for key, value in self.scores.items() if value == DONT_KNOW and key in unknown},
+            "observations": self.observations,
+            "respondents": list(stored.respondents) if stored else [],
+            "date": self.date or None,
+            "notes": self.notes,
+        }
+        if self.min_group:  # empty: the case's default
+            data["min_group"] = _whole_number(self.min_group)
+        return data
+
+
+def _whole_number(value: str) -> int | str:
+    """'4' -> 4 for the model's whole-number check; anything else as typed, for its message."""
+    if re.fullmatch(r"[+-]?\d{1,18}", value):
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the form's check found: each problem beside its field and in the summary."""
+
+    beside: dict[str, list[str]]  # field name -> messages
+    summary: list[tuple[str | None, str, str]]  # (id of the control to go to, key, message)
+
+
+def check(kb: KnowledgeBase, data: dict[str, Any], lang: str) -> Case | Checked:
+    """The case, or its problems in the reader's language, worded as the command line words them."""
+    try:
+        return validate(Case, Document(FORM, data), context={"kb": kb})
+    except InputError as error:
+        problems = [_with_allowed(problem) for problem in error.problems]
+        beside: dict[str, list[str]] = {}
+        summary: list[tuple[str | None, str, str]] = []
+        for problem in problems:
+            name = field_of(problem, kb)
+            message = _said(problem, lang)
+            if name is not None:
+                beside.setdefault(name, []).append(message)
+            # what is allowed is said beside the field; a problem no field shows says it here
+            summary.append((first_control(name, kb), problem.key, text(problem.message, lang) if name else message))
+        if error.omitted:
+            summary.append((None, "", Msg("limit.more_problems", count=error.omitted, limit=MAX_PROBLEMS).render(lang)))
+        return Checked(beside, summary)
+
+
+def _said(problem: Problem, lang: str) -> str:
+    """A problem's message and what is allowed, as the command line prints them after the key."""
+    message = text(problem.message, lang)
+    return message + Msg("allowed", allowed=problem.allowed).render(lang) if problem.allowed else message
+
+
+def field_of(problem: Problem, kb: KnowledgeBase) -> str | None:
+    """The form field a problem of the case is about: `scores.ambition.shared` -> `score.ambition.shared`;
+    None for a key no field shows (an unknown indicator sent in a field's name)."""
+    top, _, rest = problem.key.partition(".")
+    top = top.split("[")[0]
+    if top == "scores" and rest in kb.by_id["indicator"]:
+        return f"score.{rest}"
+    if top == "characteristics" and rest in kb.by_id["characteristic"]:
+        return f"characteristic.{rest}"
+    if top == "observations":
+        return "observation"
+    if top in ("date", "min_group", "notes"):
+        return top
+    return None
+
+
+def control_id(name: str, value: str | None = None) -> str:
+    """The id of a field's control (of one choice of a group): `f-score.ambition.shared-3`."""
+    return f"f-{name}" if value is None else f"f-{name}-{value or 'unknown'}"
+
+
+def first_control(name: str | None, kb: KnowledgeBase) -> str | None:
+    """Where a link to a field goes: its control, or the first choice of its group."""
+    if name is None:
+        return None
+    if name.startswith("score."):
+        return control_id(name, SCORES[0])
+    if name.startswith("characteristic."):
+        return control_id(name, DONT_KNOW)
+    if name == "observation":
+        return control_id(name, kb.observable_ids()[0])
+    return control_id(name)
+
+
+@dataclass(frozen=True)
+class ObservationGroup:
+    """A condition's observables, by kind: what the form shows as one group of checkboxes."""
+
+    condition: Any
+    kinds: tuple[tuple[str, tuple], ...]  # (label key of advice_templates/labels.yaml `browse:`, items)
+
+
+def observation_groups(kb: KnowledgeBase) -> list[ObservationGroup]:
+    """Per condition: the dynamics that threaten, their antecedent signals, the dynamics that show
+    attention (a case may list any of them)."""
+    groups = []
+    for condition in kb.conditions:
+        kinds = (
+            ("negative_dynamics", tuple(d for d in kb.dynamics if d.condition == condition.id and d.polarity == "negative")),
+            ("signals", tuple(s for s in kb.signals if s.condition == condition.id)),
+            ("positive_dynamics", tuple(d for d in kb.dynamics if d.condition == condition.id and d.polarity == "positive")),
+        )
+        groups.append(ObservationGroup(condition, tuple((key, items) for key, items in kinds if items)))
+    return groups
+
+
+@cache
+def _report_texts(lang: str) -> dict[str, Any]:
+    """The report's words (levels, "don't know", the kinds of observation) in one language."""
+    return report_labels().resolve(lang)
+
+
+def changed_at(view) -> str | None:
+    """When the stored assessment was last changed, in the server's time, to the minute."""
+    when = getattr(view, "updated_at", None)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(when, dt.datetime) else None
+
+
+def _form_page(request: Request, *, collaboration, entry: Entry, action: str, cancel: str,
+               stored: Case | None = None, assessment=None, checked: Checked | None = None,
+               stale: str | None = None, prefilled_from=None, status_code: int = 200) -> Response:
+    kb = get_model(request).kb
+    lang = ui_language(request)
+    respondents = stored.respondents if stored is not None else []
+    return render(request, "editor_form.html.j2", {
+        "kb": kb,
+        "rt": _report_texts(lang),
+        "collaboration": collaboration,
+        "assessment": assessment,
+        "entry": entry,
+        "action": action,
+        "cancel": cancel,
+        "beside": checked.beside if checked else {},
+        "summary": checked.summary if checked else [],
+        "stale": stale,
+        "prefilled_from": prefilled_from,
+        "respondents": len(respondents),
+        "organisations": len({r.organisation for r in respondents}),
+        "groups": observation_groups(kb),
+        "scores": SCORES,
+        "dont_know": DONT_KNOW,
+        "levels": LEVELS,
+        "control_id": control_id,
+        "first_control": lambda name: first_control(name, kb),
+    }, status_code=status_code)
+
+
+async def new_assessment(request: Request) -> Response:
+    store = get_store(request)
+    cid = request.path_params["cid"]
+    collaboration = await run_in_threadpool(store.collaboration, cid)
+    action, cancel = request.url.path, f"/collaborations/{cid}"
+    if request.method == "GET":
+        latest = collaboration.assessments[-1] if collaboration.assessments else None
+        entry = Entry.of_case(None)
+        entry.date = dt.date.today().isoformat()
+        if latest is not None:  # the characteristics change slowly (§2): start from the last ones
+            entry.characteristics = dict((await run_in_threadpool(store.assessment, latest.id)).case.characteristics)
+        return _form_page(request, collaboration=collaboration, entry=entry, action=action, cancel=cancel,
+                          prefilled_from=latest if latest and entry.characteristics else None)
+    entry = Entry.of_form(await request.form())
+    entry.version = ""
+    result = check(get_model(request).kb, entry.case_data(collaboration.name, collaboration.language, None),
+                   ui_language(request))
+    if isinstance(result, Checked):
+        return _form_page(request, collaboration=collaboration, entry=entry, action=action, cancel=cancel,
+                          checked=result, status_code=400)
+    aid = await run_in_threadpool(store.save_assessment, cid, result)
+    return RedirectResponse(f"/assessments/{aid}", status_code=303)
+
+
+def _version(entry: Entry) -> int:
+    """The version the form was loaded with; one no row has when the field was tampered with."""
+    return int(entry.version) if re.fullmatch(r"\d{1,18}", entry.version) else -1
+
+
+async def edit_assessment(request: Request) -> Response:
+    store = get_store(request)
+    aid = request.path_params["aid"]
+    view = await run_in_threadpool(store.assessment, aid)
+    collaboration = await run_in_threadpool(store.collaboration, view.collaboration_id)
+    page = dict(collaboration=collaboration, action=request.url.path, cancel=f"/assessments/{aid}",
+                stored=view.case, assessment=view)
+    if request.method == "GET":
+        return _form_page(request, entry=Entry.of_case(view.case, view.version), **page)
+    entry = Entry.of_form(await request.form())
+    result = check(get_model(request).kb, entry.case_data(collaboration.name, collaboration.language, view.case),
+                   ui_language(request))
+    if isinstance(result, Checked):
+        return _form_page(request, entry=entry, checked=result, status_code=400, **page)
+    try:
+        await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, _version(entry))
+    except StaleEdit:
+        current = await run_in_threadpool(store.assessment, aid)
+        # what was entered stays; the form now carries the current version, so saving it again
+        # is a deliberate choice to replace the other edit, said on the page
+        entry.version = str(current.version)
+        page.update(stored=current.case, assessment=current)
+        return _form_page(request, entry=entry, stale=changed_at(current) or "", status_code=409, **page)
+    return RedirectResponse(f"/assessments/{aid}", status_code=303)
+
+
+async def delete_assessment(request: Request) -> Response:
+    """Asks first (a page with the question); deletes only when confirmed, for the version asked about."""
+    store = get_store(request)
+    aid = request.path_params["aid"]
+    form = await request.form()
+    view = await run_in_threadpool(store.assessment, aid)
+    collaboration = await run_in_threadpool(store.collaboration, view.collaboration_id)
+    version = str(form.get("version", ""))
+    stale = None
+    if form.get("confirm") == "yes":
+        try:
+            await run_in_threadpool(store.delete_assessment, aid, _version(Entry(version=version.strip())))
+        except StaleEdit:
+            view = await run_in_threadpool(store.assessment, aid)
+            stale = changed_at(view) or ""
+        else:
+            return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
+    elif str(view.version) != version.strip():  # the form asked about an older version
+        stale = changed_at(view) or ""
+    return render(request, "editor_delete.html.j2", {
+        "collaboration": collaboration, "assessment": view, "stale": stale,
+    }, status_code=409 if stale is not None else 200)
+
+
+routes = [
+    Route("/collaborations/{cid:int}/assessments/new", new_assessment, methods=["GET", "POST"], name="assessment_new"),
+    Route("/assessments/{aid:int}/edit", edit_assessment, methods=["GET", "POST"], name="assessment_edit"),
+    Route("/assessments/{aid:int}/delete", delete_assessment, methods=["POST"], name="assessment_delete"),
+]
