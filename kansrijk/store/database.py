@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import platformdirs
 from sqlalchemy import Engine, create_engine, event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -34,8 +35,6 @@ def default_url() -> str:
     url = os.environ.get(DB_ENV, "").strip()
     if url:
         return url
-    import platformdirs
-
     folder = Path(platformdirs.user_data_dir("kansrijk"))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'kansrijk.sqlite3'}"
