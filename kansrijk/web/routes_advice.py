@@ -1,3 +1,246 @@
-"""Placeholder until its owner writes it."""
+"""The advice pages: an assessment's one-page summary with the justification of every item, why-not
+for any intervention or dynamic, the what-if panel, and the downloads (report and case file).
 
-routes: list = []
+Everything is computed by the library exactly as the command line computes it (Model.infer and
+report, Explainer, whatif.what_if, render_html) and shown through the report's own parts
+(advice_templates/_report_summary.html.j2, _explain_macros.j2, _change_macros.j2), so the page
+says what the report says, disclosure-filtered the same way. Nothing here is ever saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from kansrijk.advice import Report
+from kansrijk.case import Case
+from kansrijk.engine.record import Inference
+from kansrijk.errors import InputError
+from kansrijk.explain import Explainer, resolve_target
+from kansrijk.formats import DEFAULT_TOP
+from kansrijk.glossary import glossary
+from kansrijk.model import Model
+from kansrijk.render import labels as report_labels
+from kansrijk.report_html import html_environment, long_date, render_html, summary_context
+from kansrijk.store import AssessmentView
+from kansrijk.store.exchange import case_file_text, file_names
+from kansrijk.text import Language
+from kansrijk.whatif import WhatIf, parse_edits, what_if
+from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.routes_collaborations import said
+
+SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
+UNKNOWN_SCORE = "none"  # a what-if select's value for "don't know" (kansrijk/vocabulary.py reads it)
+
+
+@dataclass(frozen=True)
+class Assessed:
+    """One assessment as the engine saw it, in the reader's language."""
+
+    view: AssessmentView
+    model: Model
+    inference: Inference
+    report: Report
+    lang: Language
+
+
+def assessed(request: Request) -> Assessed:
+    """The assessment of the URL (an unknown id raises the store's NotFound: the 404 page) and the
+    engine's record and report of it, as `kansrijk advise` makes them."""
+    view = get_store(request).assessment(request.path_params["aid"])
+    model, lang = get_model(request), ui_language(request)
+    inference = model.infer(view.case)
+    return Assessed(view, model, inference, model.report(view.case, inference, lang), lang)
+
+
+def report_parts(report: Report) -> Any:
+    """The report's summary macros (focus, conditions, methods, dynamics, heed, because, steps)
+    bound to this report's context, callable from the page's templates."""
+    return html_environment().get_template(SUMMARY).make_module(summary_context(report, top=None))
+
+
+def change_parts(model: Model, lang: Language, after: Report) -> Any:
+    """_change_macros.j2 (what changed, in the words of `kansrijk whatif`), for HTML."""
+    return html_environment().get_template("_change_macros.j2").make_module(dict(
+        t=report_labels().resolve(lang), g=glossary().terms(lang), lang=lang,
+        names={c.id: c.name(lang) for c in model.kb.conditions},
+        name_of=lambda node: model.advisor.name_of(node, lang), detail=False, report=after, width=100))
+
+
+def explain_parts(lang: Language) -> Any:
+    """_explain_macros.j2 (what a rule needs and what the case had, in the words of `kansrijk explain`)."""
+    return html_environment().get_template("_explain_macros.j2").make_module(
+        dict(t=report_labels().resolve(lang), lang=lang))
+
+
+def targets(model: Model, lang: Language) -> list[tuple[str, list[tuple[str, str]]]]:
+    """What why-not can be asked about, grouped: (group label, [(id, name)]) per condition, the
+    interventions first, then the dynamics."""
+    t = ui_labels(lang).advice
+    groups = []
+    for table, label in (("intervention", t.whynot_interventions), ("dynamic", t.whynot_dynamics)):
+        for condition in model.kb.conditions:
+            items = [(i.id, i.name(lang)) for i in model.kb.by_id[table].values() if i.condition == condition.id]
+            if items:
+                groups.append((label.format(condition=condition.name(lang)), items))
+    return groups
+
+
+def whatif_fields(a: Assessed, form: FormData | None) -> list[dict[str, Any]]:
+    """The what-if form per condition: each indicator with its current score as the report may
+    show it (disclosure-filtered: a group's withheld mean is not shown) and the value chosen, and
+    each dynamic and signal with whether it is ticked (observed now, or as the form was sent)."""
+    kb, case = a.model.kb, a.view.case
+    ticked = set(form.getlist("observed")) if form is not None else case.observed()
+    fields = []
+    for condition in kb.conditions:
+        indicators = []
+        for indicator in kb.indicators_of(condition.id):
+            node = f"score:{indicator.id}"
+            now = a.model.advisor.disclosed(a.inference, node, a.inference.inputs.get(node))
+            chosen = str(form.get(f"set.{indicator.id}", "")) if form is not None else ""
+            indicators.append({"id": indicator.id, "name": indicator.name(a.lang), "now": now, "chosen": chosen})
+        observable = [o for o in (*kb.dynamics, *kb.signals) if o.condition == condition.id]
+        observations = [{"id": o.id, "name": o.name(a.lang), "ticked": o.id in ticked} for o in observable]
+        fields.append({"id": condition.id, "name": condition.name(a.lang), "indicators": indicators,
+                       "observations": observations})
+    return fields
+
+
+def page_context(request: Request, a: Assessed) -> dict[str, Any]:
+    report, rt = a.report, report_labels().resolve(a.lang)
+    return {
+        "a": a.view, "report": report, "s": report_parts(report), "rt": rt, "names": names(report),
+        "date": long_date(report.date, rt["report"]["months"]),
+        "top": DEFAULT_TOP, "show_all": request.query_params.get("all") == "1",
+        "targets": targets(a.model, a.lang), "fields": whatif_fields(a, None), "unknown_score": UNKNOWN_SCORE,
+        "whatif": None, "problems": [],
+    }
+
+
+# -- the summary -----------------------------------------------------------------------------------
+
+def advice_page(request: Request) -> Response:
+    a = assessed(request)
+    return render(request, "advice_page.html.j2", page_context(request, a))
+
+
+# -- why not ---------------------------------------------------------------------------------------
+
+def whynot_page(request: Request) -> Response:
+    """Why an intervention or a dynamic was not concluded; a missing or unknown id gets the form
+    again with the message (400, 404), never an error page without a way on."""
+    a = assessed(request)
+    target = request.query_params.get("target", "").strip()
+    context = {"a": a.view, "report": a.report, "targets": targets(a.model, a.lang), "target": target,
+               "rt": report_labels().resolve(a.lang), "x": explain_parts(a.lang), "result": None, "problems": []}
+    if not target:
+        context["problems"] = [ui_labels(a.lang).advice.whynot_missing]
+        return render(request, "advice_whynot.html.j2", context, status_code=400)
+    try:
+        node = resolve_target(a.model.kb, target, field="target")
+    except InputError as error:
+        context["problems"] = problems(error, a.lang)
+        return render(request, "advice_whynot.html.j2", context, status_code=404)
+    context["result"] = Explainer(a.model.advisor).why_not(a.inference, node, a.lang)
+    return render(request, "advice_whynot.html.j2", context)
+
+
+def problems(error: InputError, lang: Language) -> list[str]:
+    """Each problem as `key: message (allowed: ...)` in the reader's language, the command line's words."""
+    return [f"{p.key}: {said(p.message, p.allowed, lang)}" if p.key else said(p.message, p.allowed, lang)
+            for p in error.problems]
+
+
+# -- what if ---------------------------------------------------------------------------------------
+
+def edits_of(form: FormData, case: Case) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The form as `kansrijk whatif`'s --set, --add and --remove: a score chosen for an indicator
+    (`set.<id>`, "none" for don't know), and the observations ticked or unticked against the case.
+    A form without its observation list (`observations` absent) leaves the observations alone."""
+    sets = tuple(f"{key.removeprefix('set.')}={value}" for key, value in form.multi_items()
+                 if key.startswith("set.") and str(value).strip())
+    if "observations" not in form:
+        return sets, (), ()
+    ticked, observed = set(form.getlist("observed")), case.observed()
+    return sets, tuple(sorted(ticked - observed)), tuple(sorted(observed - ticked))
+
+
+async def whatif_page(request: Request) -> Response:
+    """The advice after the form's changes, beside the advice now; nothing is saved. `?partial=1`
+    (fetch from advice.js) answers the result alone, for #whatif-result; otherwise the whole page."""
+    form = await request.form()
+    return await run_in_threadpool(_whatif, request, form)
+
+
+def _whatif(request: Request, form: FormData) -> Response:
+    a = assessed(request)
+    result, found, status = None, [], 200
+    try:
+        edits = parse_edits(*edits_of(form, a.view.case))
+        if edits:
+            result = what_if(a.model, a.view.case, edits, a.lang)
+        else:
+            found, status = [ui_labels(a.lang).advice.whatif_nothing], 400
+    except InputError as error:
+        found, status = problems(error, a.lang), 400
+    result_context = {"whatif": result, "problems": found, **(whatif_context(a, result) if result else {})}
+    if request.query_params.get("partial") == "1":
+        return render(request, "_advice_whatif_result.html.j2", result_context, status_code=status)
+    context = page_context(request, a) | result_context | {"fields": whatif_fields(a, form)}
+    return render(request, "advice_page.html.j2", context, status_code=status)
+
+
+def whatif_context(a: Assessed, result: WhatIf) -> dict[str, Any]:
+    """What the answer shows beside the changes: those a person reads in words (a change in
+    certainty alone is counted), and the report's parts of the changed report."""
+    shown = [c for c in result.changes if c.in_words()]
+    return {"ch": change_parts(a.model, a.lang, result.after), "after": report_parts(result.after),
+            "shown": shown, "certainty_only": len(result.changes) - len(shown),
+            "rt": report_labels().resolve(a.lang), "names": names(result.after), "top": DEFAULT_TOP}
+
+
+def names(report: Report) -> dict[str, str]:
+    return {c.id: c.name for c in report.conditions}
+
+
+# -- downloads -------------------------------------------------------------------------------------
+
+def download_name(view: AssessmentView, suffix: str) -> str:
+    """The name `kansrijk store export` gives the assessment's case file (collaboration and date),
+    with this suffix."""
+    return str(PurePath(file_names([(view.case.name, view.date, view.id)])[0]).with_suffix(suffix))
+
+
+def report_download(request: Request) -> Response:
+    """The HTML report `kansrijk advise --format html` writes for this assessment, to keep or send."""
+    a = assessed(request)
+    return attachment(render_html(a.report), "text/html; charset=utf-8", download_name(a.view, ".html"))
+
+
+def case_download(request: Request) -> Response:
+    """The assessment as the case file `kansrijk store export` writes, which `kansrijk advise` reads."""
+    store = get_store(request)
+    view = store.assessment(request.path_params["aid"])
+    return attachment(case_file_text(store.export_case(view.id)), "application/yaml; charset=utf-8",
+                      download_name(view, ".yaml"))
+
+
+def attachment(body: str, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type, headers={"content-disposition": f'attachment; filename="{filename}"'})
+
+
+routes = [
+    Route("/assessments/{aid:int}", advice_page, methods=["GET"], name="advice"),
+    Route("/assessments/{aid:int}/whynot", whynot_page, methods=["GET"], name="advice_whynot"),
+    Route("/assessments/{aid:int}/whatif", whatif_page, methods=["POST"], name="advice_whatif"),
+    Route("/assessments/{aid:int}/report.html", report_download, methods=["GET"], name="advice_report"),
+    Route("/assessments/{aid:int}/case.yaml", case_download, methods=["GET"], name="advice_case"),
+]
