@@ -38,8 +38,7 @@ from kansrijk.web.trend import trend_chart
 from kansrijk.yamlfile import Document, validate
 
 FORM = "form"  # the "file" a form's problems belong to (not shown: the field is)
-MAX_UPLOADS = 100  # files in one import
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # each; kansrijk/limits.py bounds what is read again
+MAX_UPLOADS = 100  # case files in one import (kansrijk/limits.py bounds each file's size when it is read)
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,8 @@ def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], 
 # -- the list -------------------------------------------------------------------------------------
 
 async def list_page(request: Request, form: dict | None = None, errors: dict | None = None,
-                    imported: list | None = None, status_code: int = 200) -> Response:
+                    imported: list | None = None, import_error: str | None = None,
+                    status_code: int = 200) -> Response:
     store, model, lang = get_store(request), get_model(request), ui_language(request)
     search = request.query_params.get("q", "").strip()
     summaries = await run_in_threadpool(store.collaborations, search)
@@ -103,7 +103,7 @@ async def list_page(request: Request, form: dict | None = None, errors: dict | N
     return render(request, "collaborations_list.html.j2", {
         "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": _conditions(model, lang),
         "form": form or {"name": "", "language": lang, "notes": ""}, "errors": errors or {},
-        "imported": imported, "languages": LANGUAGES,
+        "imported": imported, "import_error": import_error, "languages": LANGUAGES,
     }, status_code=status_code)
 
 
@@ -126,33 +126,40 @@ async def create(request: Request) -> Response:
 
 
 async def import_files_page(request: Request) -> Response:
-    """Case files and survey exports, each imported as `kansrijk store import` does; a file that
-    cannot be read is said in the command line's words and the others are still imported."""
+    """Case files and survey exports imported as `kansrijk store import` imports them (the same
+    library function): every file is read first, and when one is bad its problems are shown in
+    the command line's words and nothing is stored."""
     from kansrijk.store.exchange import import_files
 
     store, model, lang = get_store(request), get_model(request), ui_language(request)
-    async with request.form(max_files=MAX_UPLOADS, max_part_size=MAX_UPLOAD_BYTES) as form:
+    async with request.form(max_files=MAX_UPLOADS + 1) as form:
         uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
-        results = []
+        mapping = form.get("mapping")
+        mapping = mapping if isinstance(mapping, UploadFile) and mapping.filename else None
+        if not uploads:
+            return await list_page(request, errors={"files": ui_labels(lang).collaborations.import_none},
+                                   status_code=400)
         with tempfile.TemporaryDirectory(prefix="kansrijk-import-") as folder:
-            for number, upload in enumerate(uploads):
-                # each in a folder of its own under its own name: the name says the format, and two
-                # uploads of the same name do not meet
+            names: dict[str, str] = {}  # the file as stored here -> as the user named it
+
+            async def keep(number: int, upload: UploadFile) -> str:
+                # each in a folder of its own under its own name: the name says the format, and
+                # two uploads of the same name do not meet
                 name = Path(upload.filename.replace("\\", "/")).name or "upload"
                 path = Path(folder, str(number), name)
                 path.parent.mkdir()
                 path.write_bytes(await upload.read())
-                try:
-                    done = await run_in_threadpool(import_files, store, [path], model)
-                except InputError as error:
-                    error.file = name
-                    results.append((name, None, error.render(lang)))
-                    continue
-                results.extend((name, item, None) for item in done)
-    if not uploads:
-        return await list_page(request, errors={"files": ui_labels(lang).collaborations.import_none}, status_code=400)
-    failed = any(error for _, _, error in results)
-    return await list_page(request, imported=results, status_code=400 if failed else 200)
+                names[str(path)] = name
+                return str(path)
+
+            paths = [await keep(number, upload) for number, upload in enumerate(uploads)]
+            mapping_path = await keep(len(paths), mapping) if mapping else None
+            try:
+                done = await run_in_threadpool(import_files, store, paths, model, mapping_path)
+            except InputError as error:
+                error.file = names.get(error.file, error.file)
+                return await list_page(request, import_error=error.render(lang), status_code=400)
+    return await list_page(request, imported=[(names[item.source], item) for item in done])
 
 
 # -- one collaboration ----------------------------------------------------------------------------

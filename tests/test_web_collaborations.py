@@ -1,0 +1,215 @@
+"""The collaborations pages: the list (its bands and focus as `kansrijk advise` gives them, search,
+create, import), a collaboration's chart and the comparison of two assessments as `kansrijk
+compare` makes it; and every UI label in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from kansrijk.case import Case
+from kansrijk.cli import main
+from kansrijk.model import load_model
+from tests.web_support import EXAMPLES, example_case, import_example, workbench  # noqa: F401 (the fixture)
+
+WEB = Path(__file__).resolve().parent.parent / "kansrijk" / "web"
+SPRING, AUTUMN = "monitoring/sociaal_domein_voorjaar.yaml", "monitoring/sociaal_domein_najaar.yaml"
+
+
+def advise_json(path: Path, lang: str) -> dict:
+    result = CliRunner().invoke(main, ["advise", str(path), "--format", "json", "--lang", lang])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def cells(html: str, row_class: str) -> list[list[str]]:
+    """The text of each cell of the table rows with this class."""
+    rows = re.findall(rf'<tr class="{row_class}">(.*?)</tr>', html, re.S)
+    return [[unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+            for row in rows]
+
+
+def with_name(case: Case, name: str, **changes) -> Case:
+    return case.model_copy(update={"name": name, **changes})
+
+
+def test_list_shows_the_last_assessment_with_the_focus_and_bands_of_advise(workbench):
+    import_example(workbench.store, "zorgalliantie.yaml")
+    cid, _ = import_example(workbench.store, SPRING)
+    workbench.store.save_assessment(cid, example_case(AUTUMN))  # the later one is the last
+    workbench.store.create_collaboration("Zonder meting", "en")
+    page = workbench.get("/?lang=en")
+    assert page.status_code == 200
+    rows = {row[0]: row for row in cells(page.text, "collaboration")}
+    assert list(rows) == sorted(rows, key=str.casefold)
+    bands = yaml.safe_load((WEB.parent.parent / "advice_templates" / "labels.yaml").read_text(encoding="utf-8"))["band"]
+    # the monitored network is listed under its name with its later assessment
+    for name, example in (("Regionale zorgalliantie Noord", "zorgalliantie.yaml"), (example_case(SPRING).name, AUTUMN)):
+        expected = advise_json(EXAMPLES / example, "en")
+        row = rows[name]
+        focus = next(c["name"] for c in expected["conditions"] if c["id"] == expected["focus"])
+        assert row[1] == expected["date"] and row[3] == focus
+        assert row[4:9] == [bands[c["band"]]["en"] for c in expected["conditions"]]
+    assert rows[example_case(SPRING).name][2] == "2"  # two assessments
+    assert rows["Zonder meting"][1] == "no assessment yet"
+
+
+def test_search_by_name_ignores_case(workbench):
+    for name in ("Zorgalliantie Noord", "Energiecoöperatie", "ZORGNETWERK Zuid"):
+        workbench.store.create_collaboration(name, "nl")
+    page = workbench.get("/?q=zorg")
+    names = [row[0] for row in cells(page.text, "collaboration")]
+    assert names == ["Zorgalliantie Noord", "ZORGNETWERK Zuid"]
+    assert 'value="zorg"' in page.text
+    none = workbench.get("/?q=nergens&lang=en")
+    assert cells(none.text, "collaboration") == [] and "No collaboration has &#39;nergens&#39; in its name" in none.text
+
+
+def test_create_says_what_is_wrong_beside_the_field_and_keeps_the_input(workbench):
+    page = workbench.post_form("/collaborations?lang=en", {"name": "   ", "language": "fr", "notes": "mijn notitie"})
+    assert page.status_code == 400
+    errors = dict(re.findall(r'<p class="field-error" id="create-(\w+)-error">(.*?)</p>', page.text))
+    # the command line's words for a case's name and language
+    assert unescape(errors["name"]) == "String should have at least 1 character (allowed: a non-empty text)"
+    assert "'fr' is not allowed" in unescape(errors["language"]) and "'nl' or 'en'" in unescape(errors["language"])
+    assert "mijn notitie</textarea>" in page.text
+    assert workbench.store.collaborations() == []
+    done = workbench.post_form("/collaborations", {"name": " Regio West ", "language": "en", "notes": ""})
+    cid = int(done.headers["location"].rsplit("/", 1)[1])
+    assert workbench.store.collaboration(cid).name == "Regio West"
+
+
+def test_import_of_case_files_and_a_survey(workbench):
+    files = [("files", (name, (EXAMPLES / name).read_bytes())) for name in ("zorgalliantie.yaml", "survey/zorgalliantie_enquete.csv")]
+    mapping = ("mapping", ("mapping.yaml", (EXAMPLES / "survey" / "mapping.yaml").read_bytes()))
+    page = workbench.post_form("/import?lang=en", files=[*files, mapping])
+    assert page.status_code == 200, page.text
+    assert "zorgalliantie.yaml</strong>: imported" in page.text and "zorgalliantie_enquete.csv</strong>: imported" in page.text
+    assert sum(c.count for c in workbench.store.collaborations()) == 2
+
+
+def test_import_shows_the_command_lines_message_and_stores_nothing(workbench, tmp_path, monkeypatch):
+    bad = b"name: Kapot\nscores:\n  interests.real_dialog: 2\n"
+    page = workbench.post_form("/import?lang=en", files=[
+        ("files", ("goed.yaml", (EXAMPLES / "zorgalliantie.yaml").read_bytes())), ("files", ("kapot.yaml", bad))])
+    assert page.status_code == 400
+    shown = unescape(re.search(r'<pre class="message error" id="import-error">(.*?)</pre>', page.text, re.S).group(1))
+    # what `kansrijk advise` says about the same file under the same name
+    monkeypatch.chdir(tmp_path)
+    Path("kapot.yaml").write_bytes(bad)
+    said = CliRunner().invoke(main, ["advise", "kapot.yaml", "--lang", "en"])
+    assert said.exit_code == 2 and said.output.strip() == f"Error: {shown}"
+    assert "did you mean 'interests.real_dialogue'" in shown
+    assert workbench.store.collaborations() == []
+    assert workbench.post_form("/import", files=[]).status_code == 400
+
+
+def test_chart_has_a_point_per_assessment_and_condition_with_a_value(workbench, make_case):
+    model = load_model()
+    full = make_case(name="Keten", date="2026-01-10", scores={i.id: 2 + n % 3 for n, i in enumerate(model.kb.indicators)})
+    ambition_only = make_case(name="Keten", date="2026-06-10",
+                              scores={i.id: 4 for i in model.kb.indicators if i.condition == "ambition"})
+    cid, _ = workbench.store.import_case(full)
+    workbench.store.import_case(ambition_only)
+    page = workbench.get(f"/collaborations/{cid}?lang=en").text
+    svg = re.search(r'<svg id="trend".*?</svg>', page, re.S).group(0)
+    points = re.findall(r'<circle class="point"[^>]*data-condition="(\w+)"[^>]*><title>(.*?)</title>', svg)
+    assert len(points) == 5 + 1  # the second assessment scores only the ambition
+    assert sorted(c for c, _ in points).count("ambition") == 2
+    # one line, for the one condition with two values; the others are points alone
+    assert svg.count("<polyline") == 1
+    titles = [unescape(title) for _, title in points]
+    assert "A meaningful ambition — 2026-06-10: 4.00" in titles
+    for axis in ("mean score (1 = hardly, 5 = to a great extent)", "assessment"):
+        assert f">{axis}</text>" in svg
+    dutch = workbench.get(f"/collaborations/{cid}?lang=nl").text
+    assert ">gemiddelde score (1 = nauwelijks, 5 = in grote mate)</text>" in dutch
+
+
+def test_chart_leaves_a_gap_where_the_report_withholds_a_mean(workbench):
+    group = example_case("regionale_zorg_groep.yaml")
+    cid, _ = workbench.store.import_case(group)
+    # two respondents of the same organisation: fewer than min_group, so no mean may be shown
+    few = group.model_copy(update={"respondents": group.respondents[:2], "date": None, "scores": {}})
+    workbench.store.save_assessment(cid, few)
+    report = load_model().advise(few, "en")
+    assert all(c.score is None and c.score_withheld for c in report.conditions)
+    svg = re.search(r'<svg id="trend".*?</svg>', workbench.get(f"/collaborations/{cid}").text, re.S).group(0)
+    shown = load_model().advise(group, "en")
+    assert len(re.findall(r'<circle class="point"', svg)) == sum(c.score is not None for c in shown.conditions)
+
+
+def test_compare_says_what_kansrijk_compare_says(workbench):
+    cid, old = import_example(workbench.store, SPRING)
+    new = workbench.store.save_assessment(cid, example_case(AUTUMN))
+    page = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={new}&lang=en")
+    assert page.status_code == 200
+    text = CliRunner().invoke(main, ["compare", str(EXAMPLES / SPRING), str(EXAMPLES / AUTUMN), "--lang", "en"]).output
+    said = text.split("What changed\n")[1].split("\nAdvice on the new assessment")[0]
+    changes = [line[2:] for line in said.splitlines() if line.startswith("- ")]
+    shown = [unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item))).strip()
+             for item in re.findall(r'<li class="change[^"]*">(.*?)</li>', page.text, re.S)]
+    assert len(shown) == len(changes) > 0
+    for line, item in zip(changes, shown):
+        assert line.replace(" -> ", " → ") == item
+    # the scores with their change, and the new focus with its reason
+    rows = {row[0]: row[1:] for row in cells(page.text, "condition")}
+    cli = json.loads(CliRunner().invoke(main, ["compare", str(EXAMPLES / SPRING), str(EXAMPLES / AUTUMN),
+                                               "--lang", "en", "--format", "json"]).output)
+    for score in (s for s in cli["scores"] if s["level"] == "condition"):
+        assert rows[score["name"]][0] == f"{score['before']:.2f}" and rows[score["name"]][1] == f"{score['after']:.2f}"
+    focus = next(c.name for c in load_model().advise(example_case(AUTUMN), "en").conditions if c.id == cli["after"]["focus"])
+    assert f"Start with: {focus}" in page.text
+
+
+def test_compare_withholds_numbers_as_kansrijk_compare_does(workbench):
+    group = example_case("regionale_zorg_groep.yaml")
+    cid, old = workbench.store.import_case(group)
+    new = workbench.store.save_assessment(cid, group.model_copy(update={"respondents": group.respondents[:-1]}))
+    page = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={new}&lang=en")
+    assert "Not shown: the respondents of the two assessments differ by only a few people" in page.text
+    rows = cells(page.text, "indicator") + cells(page.text, "condition")
+    assert rows and all(row[1:] == ["–", "–", ""] for row in rows)
+
+
+def test_compare_needs_two_assessments_of_this_collaboration(workbench):
+    cid, old = import_example(workbench.store, SPRING)
+    other, foreign = import_example(workbench.store, "zorgalliantie.yaml")
+    page = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={foreign}&lang=en")
+    assert page.status_code == 400 and 'id="compare-error"' in page.text
+    assert workbench.get(f"/collaborations/{cid}/compare?old=x&new=1").status_code == 400
+
+
+def test_the_language_switch_is_remembered(workbench):
+    assert "<h1>Samenwerkingsverbanden</h1>" in workbench.get("/").text
+    assert "<h1>Collaborations</h1>" in workbench.get("/?lang=en").text
+    assert "<h1>Collaborations</h1>" in workbench.get("/").text  # the session remembers
+    assert '<html lang="en">' in workbench.get("/").text
+
+
+def test_every_ui_label_has_dutch_and_english():
+    from kansrijk.errors import placeholders
+    from kansrijk.web.pages import labels
+
+    files = sorted(WEB.glob("labels_*.yaml"))
+    assert {f.stem for f in files} >= {"labels_common", "labels_collaborations"}
+
+    def leaves(value, path):
+        if isinstance(value, dict) and "nl" in value:
+            yield path, value
+        else:
+            assert isinstance(value, dict), f"{path}: neither a mapping nor {{nl, en}}"
+            for key, item in value.items():
+                yield from leaves(item, f"{path}.{key}")
+
+    for file in files:
+        for path, text in leaves(yaml.safe_load(file.read_text(encoding="utf-8")), file.stem):
+            assert set(text) == {"nl", "en"}, path
+            assert all(isinstance(text[lang], str) and text[lang].strip() for lang in ("nl", "en")), path
+            assert placeholders(text["nl"]) == placeholders(text["en"]), path
+    assert labels()  # and the app loads them
