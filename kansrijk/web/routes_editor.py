@@ -173,8 +173,8 @@ def first_control(name: str | None, kb: KnowledgeBase) -> str | None:
         return control_id(name, SCORES[0])
     if name.startswith("characteristic."):
         return control_id(name, DONT_KNOW)
-    if name == "observation":
-        return control_id(name, kb.observable_ids()[0])
+    if name == "observation":  # the first box of the form
+        return control_id(name, observation_groups(kb)[0].kinds[0][1][0].id)
     return control_id(name)
 
 
