@@ -64,7 +64,7 @@ async def learn_graph(request: Request) -> Response:
         assessment = _assessment(request, model, params.get("assessment", ""))
         condition = _condition(model, params.get("condition", ""), assessment)
         whole = causal_graph(model)  # a node's rules are all its rules, whatever the view
-        selected = _node(whole, params.get("node", ""))
+        selected = _node(request, whole, params.get("node", ""))
     except Refused as refused:
         message = refused.error.render(lang)
         if params.get("partial") == PARTIAL:
@@ -80,13 +80,14 @@ async def learn_graph(request: Request) -> Response:
     context = {
         "panel": _panel(model, whole, selected, assessment, lang, fired) if selected else None,
         "link": link, "selected": selected, "assessment": assessment, "kt": report_labels().resolve(lang),
+        "chain": chain,
     }
     if params.get("partial") == PARTIAL:
         return render(request, "_learn_panel.html.j2", context)
     context.update({
         "graph": graph, "drawing": layout(graph, lang), "coord": coord, "condition": condition,
         "conditions": [(c.id, c.name(lang)) for c in model.kb.conditions], "all": ALL,
-        "fired": fired, "chain": chain,
+        "fired": fired,
         "fired_nodes": {n for e in graph.edges if fired.intersection(e.rules) for n in (e.source, e.target)},
         "chain_nodes": {n for e in graph.edges if chain.intersection(e.rules) for n in (e.source, e.target)},
     })
@@ -119,20 +120,21 @@ def _condition(model: Model, raw: str, assessment: Assessment | None) -> str | N
     if raw == ALL:
         return None
     if not raw:
-        return (assessment.focus if assessment and assessment.focus else None) or model.kb.condition_ids()[0]
+        return (assessment and assessment.focus) or model.kb.condition_ids()[0]
     try:
         return condition_id(model.kb, raw, "condition")
     except InputError as error:
         raise Refused(400, error) from None
 
 
-def _node(graph: Graph, raw: str) -> str | None:
+def _node(request: Request, graph: Graph, raw: str) -> str | None:
     if not raw:
         return None
     if raw not in graph.by_id:
         known = [n.id for n in graph.nodes]
+        allowed = ui_labels(ui_language(request)).learn.node_allowed
         raise Refused(404, InputError("node", [Problem("", Msg("unknown", what=Msg("what.id"), value=raw,
-                                                                   hint=suggest(raw, known)))]))
+                                                                   hint=suggest(raw, known)), allowed=allowed)]))
     return raw
 
 

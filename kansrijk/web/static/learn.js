@@ -20,6 +20,22 @@
     if (node) { edgesOf(node.getAttribute("data-node")).forEach(function (edge) { edge.classList.add("near"); }); }
   }
 
+  // the chain behind the chosen node (the panel's data-chain: rule instances), as the server marks it
+  function markChain() {
+    var body = document.getElementById("learn-panel-body");
+    var rules = (body && body.getAttribute("data-chain") || "").split(" ").filter(Boolean);
+    var ends = {};
+    svg.querySelectorAll(".edge").forEach(function (edge) {
+      var on = edge.getAttribute("data-rules").split(" ").some(function (rule) { return rules.indexOf(rule) >= 0; });
+      edge.classList.toggle("chain", on);
+      if (on) { ends[edge.getAttribute("data-source")] = ends[edge.getAttribute("data-target")] = true; }
+    });
+    svg.querySelectorAll("a.node").forEach(function (node) {
+      node.classList.toggle("chain", Boolean(ends[node.getAttribute("data-node")]));
+    });
+    svg.classList.toggle("has-chain", rules.length > 0);
+  }
+
   function select(node, href) {
     var url = new URL(href, window.location.href);
     var partial = new URL(url);
@@ -30,6 +46,7 @@
       return response.text();
     }).then(function (html) {
       panel.innerHTML = html;
+      markChain();
       svg.querySelectorAll(".node.selected").forEach(function (other) {
         other.classList.remove("selected");
         other.removeAttribute("aria-current");

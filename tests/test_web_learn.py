@@ -1,0 +1,338 @@
+"""The learning pages: /learn draws kansrijk.graph's causal graph (laid out by kansrijk.graph_layout)
+with a node's rules and an assessment's firings from the engine's record; /learn/quiz is
+kansrijk.quiz as a form, graded by quiz.grade."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from markupsafe import escape
+
+from kansrijk.graph import causal_graph
+from kansrijk.graph_layout import layout
+from kansrijk.quiz import build, grade
+from kansrijk.render import labels
+from kansrijk.whatif import chain_firings
+from tests.web_support import example_case, import_example, workbench  # noqa: F401 (the fixture)
+
+NODE = re.compile(r'<a class="node ([^"]*)" id="node-[^"]*" href="([^"]*)" data-node="([^"]*)" tabindex="0"')
+EDGE = re.compile(r'<path class="edge ([^"]*)" d="[^"]*" data-source="([^"]*)" data-target="([^"]*)" data-rules="([^"]*)"')
+RULE = re.compile(r'<li class="rule( fired)?" data-rule="([^"]*)">')
+PROBLEM = re.compile(r'<p class="message error" id="learn-problem" role="alert">([^<]*)</p>')
+
+
+def esc(text: str) -> str:
+    """Text as the pages' autoescaping writes it."""
+    return str(escape(text))
+
+
+def nodes(page: str) -> dict[str, set[str]]:
+    """node id -> its classes, for every node drawn."""
+    return {html.unescape(m.group(3)): set(m.group(1).split()) for m in NODE.finditer(page)}
+
+
+def edges(page: str) -> list[tuple[set[str], str, str, list[str]]]:
+    return [(set(m.group(1).split()), html.unescape(m.group(2)), html.unescape(m.group(3)), m.group(4).split())
+            for m in EDGE.finditer(page)]
+
+
+def key(firing) -> str:
+    return f"{firing.rule}[{firing.binding}]" if firing.binding else firing.rule
+
+
+def problem(page: str) -> str:
+    found = PROBLEM.search(page)
+    assert found, page[:2000]
+    return html.unescape(found.group(1))
+
+
+# --- the graph ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition", ["organisation", "interests", "all"])
+def test_the_drawing_holds_exactly_the_nodes_and_edges_of_the_chosen_condition(workbench, model, condition):
+    page = workbench.get(f"/learn?condition={condition}")
+    assert page.status_code == 200
+    graph = causal_graph(model, None if condition == "all" else condition)
+    assert set(nodes(page.text)) == {n.id for n in graph.nodes}
+    drawn = [(source, target, rules) for _, source, target, rules in edges(page.text)]
+    assert drawn == [(e.source, e.target, list(e.rules)) for e in graph.edges]
+
+
+def test_a_condition_can_be_named_by_its_dutch_word(workbench, model):
+    page = workbench.get("/learn?condition=belangen")
+    assert set(nodes(page.text)) == {n.id for n in causal_graph(model, "interests").nodes}
+
+
+def test_by_default_the_first_condition_and_for_an_assessment_its_focus(workbench, model):
+    first = model.kb.condition_ids()[0]
+    assert set(nodes(workbench.get("/learn").text)) == {n.id for n in causal_graph(model, first).nodes}
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    focus = model.advise(workbench.store.assessment(aid).case).focus
+    assert focus != first  # else this test could not tell the two defaults apart
+    page = workbench.get(f"/learn?assessment={aid}")
+    assert set(nodes(page.text)) == {n.id for n in causal_graph(model, focus).nodes}
+
+
+def test_every_node_is_a_focusable_link_that_selects_it(workbench):
+    page = workbench.get("/learn?condition=process").text
+    links = re.findall(r'<a class="node [^"]*" id="node-[^"]*" href="([^"]*)" data-node="([^"]*)" tabindex="0"', page)
+    assert links and len(links) == page.count('<a class="node ')
+    for href, node in links:
+        assert html.unescape(href).startswith(f"/learn?condition=process&node={node.replace(':', '%3A')}#node-")
+
+
+def test_the_panel_shows_the_rules_of_the_node_from_the_causal_graph(workbench, model):
+    node = "neglect:interests"
+    page = workbench.get(f"/learn?node={node}&lang=en").text
+    graph = causal_graph(model)
+    into = [k for e in graph.edges if e.target == node for k in e.rules]
+    out = [k for e in graph.edges if e.source == node for k in e.rules]
+    panel = page[page.index('id="learn-panel-body"'):]
+    shown = [m.group(2) for m in RULE.finditer(panel)]
+    assert shown == list(dict.fromkeys(into)) + list(dict.fromkeys(out))
+    for rule in set(shown):
+        record = model.book.by_id[rule.split("[")[0]]
+        entry = panel[panel.index(f'data-rule="{rule}"'):]
+        entry = entry[:entry.index("</li>")]
+        assert ", ".join(record.sections).replace("Tabel 1", "Table 1").replace("Figuur", "Figure") in entry
+        assert esc(record.claim("en")) in entry
+        assert esc(labels().resolve("en")["basis"]["names"][record.basis]) in entry
+
+
+def test_a_node_outside_the_view_still_gets_its_panel(workbench, model):
+    page = workbench.get("/learn?condition=ambition&node=advise:organise_encounters")
+    assert page.status_code == 200
+    assert "advise:organise_encounters" not in nodes(page.text)
+    assert 'data-rule="REL-06"' in page.text
+
+
+def test_the_panel_alone_for_the_script(workbench):
+    full = workbench.get("/learn?node=dynamic:permanent_negotiation").text
+    partial = workbench.get("/learn?node=dynamic:permanent_negotiation&partial=panel").text
+    assert "<html" not in partial and 'id="learn-panel-body"' in partial
+    start = full.index('<div id="learn-panel-body"')
+    assert full[start:start + len(partial.strip())] == partial.strip()
+
+
+def test_highlighted_rules_are_the_firings_in_the_engines_record(workbench, model):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    inference = model.infer(workbench.store.assessment(aid).case)
+    fired = {key(f) for f in inference.firings}
+    page = workbench.get(f"/learn?assessment={aid}&condition=all").text
+    drawn = edges(page)
+    lit = [e for e in drawn if "fired" in e[0]]
+    assert 0 < len(lit) < len(drawn)
+    for classes, _, _, rules in drawn:
+        assert ("fired" in classes) == bool(fired.intersection(rules))
+    # every firing is on the drawing, and nothing else lights up
+    assert fired <= {k for _, _, _, rules in lit for k in rules}
+    lit_nodes = {n for n, classes in nodes(page).items() if "fired" in classes}
+    assert lit_nodes == {n for _, source, target, _ in lit for n in (source, target)}
+    assert 'id="learn-assessment"' in page and "Regionale zorgalliantie Noord" in page
+
+
+def test_another_assessment_lights_other_rules(workbench, model):
+    lit = []
+    for name in ("zorgalliantie.yaml", "energietransitie_gezond.yaml"):
+        _, aid = import_example(workbench.store, name)
+        page = workbench.get(f"/learn?assessment={aid}&condition=all").text
+        lit.append({tuple(rules) for classes, _, _, rules in edges(page) if "fired" in classes})
+    assert lit[0] != lit[1]
+
+
+def test_a_chosen_node_shows_its_chain_and_its_rules_that_fired(workbench, model):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    inference = model.infer(workbench.store.assessment(aid).case)
+    node = "dynamic:permanent_negotiation"
+    page = workbench.get(f"/learn?assessment={aid}&node={node}").text
+    chain = {f"{r}[{b}]" if b else r for r, b in chain_firings(inference, node)}
+    assert chain
+    shown = re.search(r'data-chain="([^"]*)"', page).group(1).split()
+    assert shown == sorted(chain)
+    for classes, _, _, rules in edges(page):
+        assert ("chain" in classes) == bool(chain.intersection(rules))
+    fired = {key(f) for f in inference.firings}
+    for match in RULE.finditer(page):
+        assert bool(match.group(1)) == (match.group(2) in fired)
+    steps = model.advisor.chain(inference, node, "nl")
+    assert [s.rule for s in steps] == re.findall(r'<li class="[^"]*"><code>([A-Z]{3}-\d\d)', page)
+
+
+def test_an_input_node_says_what_the_case_gave_withheld_values_stay_hidden(workbench, model):
+    from kansrijk.case import Case
+
+    # two respondents answered the indicator: fewer than min_group (3), so its value is not shown
+    answers = {"interests.real_dialogue": 1, "interests.genuine_interest": 2}
+    case = Case.model_validate({"name": "Twee partners", "respondents": [
+        {"organisation": "A", "scores": answers}, {"organisation": "B", "scores": answers}]}, context={"kb": model.kb})
+    _, aid = workbench.store.import_case(case)
+    node = "score:interests.real_dialogue"
+    assert node in model.infer(workbench.store.assessment(aid).case).withheld
+    panel = workbench.get(f"/learn?assessment={aid}&node={node}&lang=en&partial=panel").text
+    given = re.search(r"<p>given in the case: ([^<]*)</p>", panel).group(1)
+    assert esc(labels().resolve("en")["summary"]["withheld"]) in given and "=" not in given
+    # a score that is shown says its value
+    _, shown = import_example(workbench.store, "zorgalliantie.yaml")
+    panel = workbench.get(f"/learn?assessment={shown}&node={node}&lang=en&partial=panel").text
+    value = example_case("zorgalliantie.yaml").scores["interests.real_dialogue"]
+    assert re.search(rf"<p>given in the case: score [^<]* = {value}</p>", panel)
+
+
+def test_user_text_is_escaped(workbench, model):
+    case = example_case("zorgalliantie.yaml").model_copy(update={"name": "<script>alert(1)</script> & co"})
+    _, aid = workbench.store.import_case(case)
+    page = workbench.get(f"/learn?assessment={aid}").text
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+@pytest.mark.parametrize("query, status, field, words", [
+    ("condition=bogus", 400, "condition", ["bogus", "ambition, interests"]),
+    ("condition=interest", 400, "condition", ["interests"]),
+    ("node=neglect:interest", 404, "node", ["neglect:interest", "neglect:interests"]),
+    ("node=<b>", 404, "node", ["<b>"]),
+    ("assessment=abc", 400, "assessment", ["abc"]),
+    ("assessment=99999999999999", 400, "assessment", ["2147483647"]),
+])
+def test_a_bad_parameter_gets_a_clear_message_naming_it(workbench, query, status, field, words):
+    page = workbench.get(f"/learn?{query}&lang=en")
+    assert page.status_code == status
+    message = problem(page.text)
+    assert message.startswith(f"{field}: ")
+    for word in words:
+        assert word in message
+    assert "Traceback" not in page.text and "<b>" not in page.text
+
+
+def test_an_unknown_assessment_is_not_found(workbench):
+    assert workbench.get("/learn?assessment=424242").status_code == 404
+
+
+def test_the_same_request_gives_the_same_page(workbench):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    for url in (f"/learn?assessment={aid}&node=neglect:interests", "/learn?condition=all", "/learn/quiz?seed=12"):
+        first, second = workbench.get(url), workbench.get(url)
+        assert first.status_code == 200 and first.content == second.content
+
+
+def test_the_page_is_in_the_readers_language(workbench, model):
+    english = workbench.get("/learn?lang=en&condition=interests").text
+    dutch = workbench.get("/learn?lang=nl&condition=interests").text
+    name = model.kb.by_id["condition"]["interests"].name
+    assert esc(name("en")) in english and esc(name("nl")) in dutch
+    assert labels().resolve("en")["graph"]["layers"]["dynamic"] in english
+    assert labels().resolve("nl")["graph"]["layers"]["dynamic"] in dutch
+
+
+# --- the layout --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition", [None, "relationship"])
+def test_the_layout_keeps_every_box_apart_and_inside_and_is_the_same_each_time(model, condition):
+    graph = causal_graph(model, condition)
+    drawing = layout(graph, "nl")
+    assert drawing == layout(graph, "nl")
+    assert [b.node.id for b in drawing.boxes] == [n.id for n in graph.nodes]
+    columns = {}
+    for box in drawing.boxes:
+        assert 0 <= box.x and box.x + box.width <= drawing.width
+        assert 0 <= box.y and box.y + box.height <= drawing.height
+        columns.setdefault(box.x, []).append(box)
+    for boxes in columns.values():
+        boxes.sort(key=lambda b: b.y)
+        assert all(a.y + a.height < b.y for a, b in zip(boxes, boxes[1:]))
+    # the publication's order: conditions before the dynamics their neglect leads to (Figure 2)
+    x = {c.type: c.x for c in drawing.columns}
+    assert x["input"] < x["condition"] < x["dynamic"] < x["intervention"]
+
+
+# --- the quiz ----------------------------------------------------------------------------------
+
+
+def quiz_of(model, seed: int, lang: str = "nl", condition: str | None = None):
+    return build(model, seed, lang, condition, list(labels().root["quiz"]["settings"]))
+
+
+def test_without_a_seed_the_quiz_picks_one_and_says_it_in_the_url(workbench):
+    page = workbench.get("/learn/quiz?condition=belangen", follow_redirects=False)
+    assert page.status_code == 303
+    seed = re.fullmatch(r"/learn/quiz\?seed=(\d+)&condition=interests", page.headers["location"])
+    assert seed and 1 <= int(seed.group(1)) < 10_000
+
+
+def test_the_quiz_form_shows_the_vignette_and_every_option(workbench, model):
+    built = quiz_of(model, 21, "en", "process")
+    page = workbench.get("/learn/quiz?seed=21&condition=process&lang=en").text
+    assert 'action="/learn/quiz?seed=21&amp;condition=process"' in page
+    for item in built.vignette.observations:
+        assert esc(model.kb.item_of_node(f"observed:{item}").name("en")) in page
+    for question in built.questions:
+        options = re.findall(rf'name="answer\.{question.id}" value="([^"]*)"', page)
+        assert options == [o.id for o in question.options]
+        assert esc(labels().resolve("en")["quiz"]["question"][question.id]) in page
+    assert " checked" not in page.replace(" checked.", "")
+
+
+@pytest.mark.parametrize("seed, pick", [(3, "expected"), (3, "other"), (8, "mixed"), (15, "numbers")])
+def test_answers_are_graded_as_quiz_grade_grades_them(workbench, model, seed, pick):
+    built = quiz_of(model, seed, "en")
+    answers = []
+    for n, q in enumerate(built.questions):
+        other = next(o for o in q.options if o.id != q.expected)
+        if pick == "numbers":
+            answers.append(str(next(o.number for o in q.options if o.id == q.expected)))
+        else:
+            answers.append(q.expected if pick == "expected" or (pick == "mixed" and n != 1) else other.id)
+    graded = grade(model, built, answers)
+    workbench.get("/learn?lang=en")
+    page = workbench.post_form(f"/learn/quiz?seed={seed}", {f"answer.{q.id}": a for q, a in zip(built.questions, answers)})
+    assert page.status_code == 200
+    assert f"Score: {graded.score}/3" in page.text
+    for q in graded.questions:
+        verdict = "right" if q.correct else "close" if q.close else "wrong"
+        assert f'<div class="feedback {verdict}" id="feedback-{q.id}">' in page.text
+        assert re.search(rf'name="answer\.{q.id}" value="{re.escape(q.answer)}" checked', page.text)
+        feedback = page.text[page.text.index(f'id="feedback-{q.id}"'):]
+        feedback = feedback[:feedback.index("</fieldset>")]
+        assert re.findall(r"<code>([A-Z]{3}-\d\d)", feedback) == [s.rule for s in q.why]
+    assert {"expected": 3, "other": 0}.get(pick, graded.score) == graded.score
+
+
+def test_a_missing_or_foreign_answer_is_marked_beside_its_question_and_nothing_is_lost(workbench, model):
+    built = quiz_of(model, 5, "en")
+    first, second, third = built.questions
+    workbench.get("/learn?lang=en")
+    page = workbench.post_form("/learn/quiz?seed=5", {f"answer.{first.id}": first.options[1].id,
+                                                      f"answer.{third.id}": "nonsense"})
+    assert page.status_code == 400
+    assert "Not checked" in page.text and "Score:" not in page.text
+    assert re.search(rf'name="answer\.{first.id}" value="{first.options[1].id}" checked', page.text)
+    errors = dict(re.findall(r'<p class="field-error" id="question-(\w+)-error">([^<]*)</p>', page.text))
+    assert set(errors) == {second.id, third.id}
+    assert errors[second.id] == "Choose one of the options."
+    # the command line's wording for an answer that is no option
+    assert html.unescape(errors[third.id]).startswith(f"answer.{third.id}: 'nonsense' is not one of the options")
+    assert ", ".join(o.id for o in third.options) in html.unescape(errors[third.id])
+
+
+def test_the_quiz_follows_the_language(workbench, model):
+    dutch = workbench.get("/learn/quiz?seed=4&lang=nl").text
+    english = workbench.get("/learn/quiz?seed=4&lang=en").text
+    for lang, page in (("nl", dutch), ("en", english)):
+        built = quiz_of(model, 4, lang)
+        assert esc(built.questions[0].options[0].name) in page
+        assert esc(labels().resolve(lang)["quiz"]["question"]["dynamic"]) in page
+
+
+@pytest.mark.parametrize("query, field", [("seed=abc", "seed"), ("seed=-3", "seed"), ("seed=7&condition=zz", "condition")])
+def test_a_bad_seed_or_condition_gets_a_clear_message(workbench, query, field):
+    page = workbench.get(f"/learn/quiz?{query}&lang=en")
+    assert page.status_code == 400
+    assert problem(page.text).startswith(f"{field}: ")
+
+
+def test_the_quiz_form_needs_its_csrf_token(workbench):
+    assert workbench.post("/learn/quiz?seed=5", data={"answer.dynamic": "1"}).status_code == 403
