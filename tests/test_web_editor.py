@@ -13,7 +13,7 @@ import pytest
 from kansrijk.case import load_case
 from kansrijk.errors import InputError
 from kansrijk.model import load_model
-from tests.web_support import example_case, import_example, workbench  # noqa: F401 (the fixture)
+from tests.web_support import import_example, workbench  # noqa: F401 (the fixture)
 
 KB = load_model().kb
 CONTROLS = ("input", "select", "textarea")

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from kansrijk import vocabulary
 from kansrijk.case import Case, _with_allowed
 from kansrijk.errors import InputError, Msg, Problem, text
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase
@@ -33,7 +34,7 @@ from kansrijk.yamlfile import Document, validate
 
 FORM = "form"  # the "file" the problems of a form belong to (not shown: the field is)
 DONT_KNOW = ""  # the value of a score's or a characteristic's "don't know" choice
-SCORES = ("1", "2", "3", "4", "5")
+SCORES = tuple(str(score) for score in vocabulary.SCORES)  # the values of a score's choices
 
 
 @dataclass
