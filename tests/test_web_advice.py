@@ -1,0 +1,351 @@
+"""The workbench's advice pages (kansrijk/web/routes_advice.py): the summary says what Model.advise
+says, every item's why is the engine's record, why-not, what-if (which saves nothing), the
+downloads, privacy of group cases, and clear answers to unknown ids."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from markupsafe import escape
+
+from kansrijk.case import Case, load_case
+from kansrijk.explain import Explainer
+from kansrijk.formats import DEFAULT_TOP
+from kansrijk.render import labels as report_labels
+from kansrijk.report_html import render_html
+from kansrijk.whatif import parse_edits, what_if
+from tests.report_cases import HOSTILE, INDICATORS
+from tests.web_support import example_case, import_example, workbench  # noqa: F401 (the fixture)
+
+ITEM = re.compile(r' id="item-\d+" data-intervention="([^"]+)"( hidden)?>')
+
+
+def items(page: str) -> list[tuple[str, bool, str]]:
+    """(intervention, hidden, its markup) of every advice item, in the page's order."""
+    if '<section id="advice">' not in page:
+        return []
+    chunks = section(page, "advice").split('<li class="advice-item"')[1:]
+    return [(m.group(1), bool(m.group(2)), chunk[m.end():]) for chunk in chunks for m in [ITEM.match(chunk)]]
+
+
+def section(page: str, ident: str) -> str:
+    match = re.search(rf'<section id="{ident}"[^>]*>(.*?)</section>', page, re.DOTALL)
+    assert match, f"no section #{ident}"
+    return match.group(1)
+
+
+def esc(value: str) -> str:
+    """As Jinja's autoescape writes text (&#39; for ')."""
+    return str(escape(value))
+
+
+def text(markup: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup))).strip()
+
+
+def stored(workbench, aid: int):  # noqa: F811
+    return workbench.store.assessment(aid)
+
+
+# -- the summary ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "sociaal_domein.yaml",
+                                     "energietransitie_gezond.yaml", "logistieke_keten.yaml"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_summary_shows_what_advise_concludes(workbench, model, example, lang):  # noqa: F811
+    _, aid = import_example(workbench.store, example)
+    report = model.advise(stored(workbench, aid).case, lang)
+    page = workbench.get(f"/assessments/{aid}?lang={lang}")
+    assert page.status_code == 200
+    t = report_labels().resolve(lang)
+    if report.focus is None:
+        assert "focus-start" not in page.text
+    else:
+        focus = text(section(page.text, "focus"))
+        assert f"{t['focus_start']}: {next(c.name for c in report.conditions if c.id == report.focus)}" in focus
+    conditions = section(page.text, "conditions")
+    for c in report.conditions:
+        row = re.search(rf'<tr id="condition-{c.id}">(.*?)</tr>', conditions, re.DOTALL).group(1)
+        assert f'band-{c.band}">{esc(t["band"][c.band])}<' in row
+    shown = items(page.text)
+    assert [i for i, _, _ in shown] == [a.intervention for a in report.advice]
+    assert [hidden for _, hidden, _ in shown] == [n >= DEFAULT_TOP for n in range(len(report.advice))]
+    for (_, _, markup), item in zip(shown, report.advice):
+        assert esc(item.name) in markup
+        for question in item.questions:
+            assert esc(question) in markup
+        assert markup.count('<details class="why"') == 1
+
+
+@pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "onderwijs_arbeidsmarkt.yaml"])
+def test_summary_sections_are_the_reports(workbench, model, example):  # noqa: F811
+    """The page shows the report's own summary sections, word for word (the same macros)."""
+    _, aid = import_example(workbench.store, example)
+    report_page = render_html(model.advise(stored(workbench, aid).case, "en"))
+    page = workbench.get(f"/assessments/{aid}?lang=en").text
+    compared = [ident for ident in ("focus", "too-little", "conditions", "methods", "dynamics", "heed")
+                if f'<section id="{ident}">' in report_page]
+    assert {"focus", "conditions", "dynamics"} <= set(compared)
+    for ident in compared:
+        assert section(page, ident) == section(report_page, ident)
+
+
+def test_a_healthy_case_gets_no_advice_and_says_so(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store, "energietransitie_gezond.yaml")
+    report = model.advise(stored(workbench, aid).case, "en")
+    page = workbench.get(f"/assessments/{aid}?lang=en").text
+    assert not report.advice and not items(page)
+    assert report_labels().resolve("en")["report"]["advice_none"] in html.unescape(page)
+
+
+def test_too_little_information_is_said_not_advised(workbench, model):  # noqa: F811
+    _, aid = workbench.store.import_case(Case.model_validate({"name": "Leeg", "language": "nl"}, context={"kb": model.kb}))
+    page = workbench.get(f"/assessments/{aid}").text
+    assert '<section id="too-little">' in page and '<section id="advice">' not in page
+    assert 'id="focus"' not in page
+
+
+def test_show_all_unfolds_every_item(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    count = len(model.advise(stored(workbench, aid).case).advice)
+    assert count > DEFAULT_TOP  # else this test shows nothing
+    folded = workbench.get(f"/assessments/{aid}").text
+    assert sum(1 for _, hidden, _ in items(folded) if not hidden) == DEFAULT_TOP
+    assert 'id="show-all"' in folded
+    unfolded = workbench.get(f"/assessments/{aid}?all=1").text
+    assert [hidden for _, hidden, _ in items(unfolded)] == [False] * count
+
+
+def test_why_unfolds_the_engines_record(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    inference = model.infer(case)
+    report = model.report(case, inference, "en")
+    page = workbench.get(f"/assessments/{aid}?lang=en").text
+    t = report_labels().resolve("en")
+    for (intervention, _, markup), item in zip(items(page), report.advice):
+        why = markup[markup.index('<details class="why"'):]
+        node = f"advise:{intervention}"
+        # every firing behind the advice, each rule with its basis and sections, and no other rule
+        behind = {f.rule for f in model.advisor.behind(inference, node)}
+        assert set(re.findall(r"<code>([A-Z]+-\d+)", why)) == behind
+        # the decisive chain first, under its own heading, exactly the engine's strongest chain
+        decisive = re.search(r'<ol class="steps steps-decisive">(.*?)</ol>', why, re.DOTALL).group(1)
+        assert set(re.findall(r"<code>([A-Z]+-\d+)", decisive)) == {f.rule for f in model.advisor.decisive(inference, node)}
+        assert why.index(esc(t["detail"]["decisive"])) < why.index("steps-decisive")
+        for step in item.why:
+            assert f'basis-{step.basis}">{esc(t["basis"]["names"][step.basis])}<' in why
+        against = [s for s in item.why if s.against]
+        assert ("steps-against" in why) == bool(against)
+        assert f"{item.priority:.1f}" in why  # the priority and what makes it up
+
+
+def test_the_page_follows_the_ui_language(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    dutch, english = workbench.get(f"/assessments/{aid}?lang=nl").text, workbench.get(f"/assessments/{aid}?lang=en").text
+    assert "Begin bij:" in dutch and "Start with:" in english
+    assert "Waarom niet?" in dutch and "Why not?" in english
+    # remembered in the session: the next page without ?lang stays English
+    assert "Start with:" in workbench.get(f"/assessments/{aid}").text
+
+
+def test_user_text_is_escaped(workbench, model):  # noqa: F811
+    case = Case.model_validate({"name": f"Casus {HOSTILE}", "language": "nl", "notes": HOSTILE,
+                                "scores": {"relationship.trust": 1}}, context={"kb": model.kb})
+    _, aid = workbench.store.import_case(case)
+    page = workbench.get(f"/assessments/{aid}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert esc(HOSTILE) in page
+
+
+# -- why not ---------------------------------------------------------------------------------------
+
+def whynot_candidates(page: str) -> dict[str, bool]:
+    return {rule: cls == "fired" for cls, rule in
+            re.findall(r'<article class="candidate (fired|not-fired)" data-rule="([^"]+)">', page)}
+
+
+@pytest.mark.parametrize("target, kind", [("organise_encounters", "advise"), ("secure_visionaries", "advise"),
+                                          ("enemy_images", "dynamic"), ("stagnation", "dynamic")])
+def test_why_not_shows_every_rule_that_could_conclude(workbench, model, target, kind):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    expected = Explainer(model.advisor).why_not(model.infer(case), f"{kind}:{target}", "en")
+    assert expected.candidates  # else this test shows nothing
+    page = workbench.get(f"/assessments/{aid}/whynot?target={target}&lang=en")
+    assert page.status_code == 200
+    assert f'data-target="{kind}:{target}"' in page.text
+    assert whynot_candidates(page.text) == {c.rule: c.fired for c in expected.candidates}
+    t = report_labels().resolve("en")["explain"]
+    for candidate in expected.candidates:
+        article = re.search(rf'data-rule="{candidate.rule}">(.*?)</article>', page.text, re.DOTALL).group(1)
+        verdicts = re.findall(r'<li class="(holds|fails)">', article)
+        assert verdicts == ["holds" if p.holds else "fails" for p in candidate.premises]
+    assert (t["not_reached"] in page.text) == (expected.certainty is None)
+    assert ("concluded for this case after all" in page.text) == expected.holds
+    assert 'selected>' in page.text  # the form keeps the choice
+
+
+def test_why_not_offers_every_intervention_and_dynamic(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    select = re.search(r'<select id="whynot-target" name="target" required>(.*?)</select>',
+                       workbench.get(f"/assessments/{aid}").text, re.DOTALL).group(1)
+    offered = re.findall(r'<option value="([^"]+)"', select)
+    assert sorted(offered) == sorted([i.id for i in model.kb.interventions] + [d.id for d in model.kb.dynamics])
+    assert len(re.findall("<optgroup", select)) == len({(i.condition, "i") for i in model.kb.interventions}
+                                                         | {(d.condition, "d") for d in model.kb.dynamics})
+
+
+def test_why_not_of_an_unknown_id_is_a_clear_message(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    page = workbench.get(f"/assessments/{aid}/whynot?target=organise_encounter&lang=en")
+    assert page.status_code == 404
+    message = text(re.search(r'<div class="message error" role="alert">(.*?)</div>', page.text, re.DOTALL).group(1))
+    assert "unknown id 'organise_encounter'" in message and "organise_encounters" in message
+    assert 'id="whynot-target"' in page.text  # and the form to pick again
+    missing = workbench.get(f"/assessments/{aid}/whynot?lang=en")
+    assert missing.status_code == 400 and "Choose an intervention or a dynamic" in missing.text
+
+
+@pytest.mark.parametrize("url", ["/assessments/999", "/assessments/999/whynot?target=stagnation",
+                                 "/assessments/999/report.html", "/assessments/999/case.yaml"])
+def test_an_unknown_assessment_is_not_found(workbench, url):  # noqa: F811
+    assert workbench.get(url).status_code == 404
+
+
+# -- what if ----------------------------------------------------------------------------------------
+
+EDIT = {"set.interests.real_dialogue": "5", "set.interests.room_to_negotiate": "5", "set.relationship.trust": "none"}
+
+
+def whatif_form(case, untick: str) -> dict:
+    """The panel as sent: the scores in EDIT, every observation of the case ticked but `untick`."""
+    return {**EDIT, "observations": "1", "observed": sorted(case.observed() - {untick})}
+
+
+def changes_of(page: str) -> list[tuple[str, str, str]]:
+    return re.findall(r'<tr class="change change-\w+" data-kind="(\w+)" data-id="([^"]*)" data-change="(\w+)">', page)
+
+
+def test_what_if_shows_what_the_library_computes_and_saves_nothing(workbench, model):  # noqa: F811
+    cid, aid = import_example(workbench.store)
+    before = stored(workbench, aid)
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en",
+                                 whatif_form(before.case, "rushed_to_contract"))
+    assert answer.status_code == 200
+    assert "<html" not in answer.text  # a fragment for #whatif-result
+    edits = parse_edits(("interests.real_dialogue=5", "interests.room_to_negotiate=5", "relationship.trust=none"),
+                        (), ("rushed_to_contract",))
+    expected = what_if(model, before.case, edits, "en")
+    in_words = [(c.kind, c.id or "", c.change) for c in expected.changes if c.in_words()]
+    assert in_words and changes_of(answer.text) == in_words
+    assert any(kind == "advice" and change == "disappeared" for kind, _, change in in_words)  # something real
+    for item in expected.after.advice[:DEFAULT_TOP]:
+        assert esc(item.name) in answer.text
+    # nothing saved: the assessment, its version and the collaboration's assessments as they were
+    after = stored(workbench, aid)
+    assert (after.version, after.case) == (before.version, before.case)
+    assert [a.id for a in workbench.store.collaboration(cid).assessments] == [aid]
+    assert workbench.get(f"/assessments/{aid}").text.count('data-intervention="return_to_ambition_phase"') == 1
+
+
+def test_what_if_without_javascript_is_the_whole_page_with_the_form_as_sent(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    page = workbench.post_form(f"/assessments/{aid}/whatif?lang=en", whatif_form(case, "rushed_to_contract"))
+    assert page.status_code == 200 and page.text.startswith("<!DOCTYPE html>")
+    result = page.text[page.text.index('<div id="whatif-result"'):]
+    assert changes_of(result) and "Nothing was saved" in result
+    assert re.search(r'<option value="5" selected>5</option>', page.text)
+    assert re.search(r'name="set.relationship.trust">.*?<option value="none" selected>', page.text, re.DOTALL)
+    assert 'value="rushed_to_contract">' in page.text and 'value="rushed_to_contract" checked' not in page.text
+    assert 'value="permanent_negotiation" checked' in page.text
+
+
+def test_what_if_can_add_an_observation(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store, "energietransitie_gezond.yaml")
+    case = stored(workbench, aid).case
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en",
+                                 {"observations": "1", "observed": sorted(case.observed() | {"enemy_images"})})
+    expected = what_if(model, case, parse_edits((), ("enemy_images",), ()), "en")
+    assert changes_of(answer.text) == [(c.kind, c.id or "", c.change) for c in expected.changes if c.in_words()]
+    assert "now also observed" in answer.text
+
+
+def test_what_if_without_the_observation_list_leaves_the_observations(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", {"set.relationship.trust": "5"})
+    assert answer.status_code == 200 and "no longer observed" not in answer.text
+
+
+@pytest.mark.parametrize("form, words", [
+    ({"set.relationship.trust": "9"}, ["relationship.trust", "9", "1..5"]),
+    ({"set.relationship.trus": "4"}, ["relationship.trus", "relationship.trust"]),
+    ({"observations": "1", "observed": ["permanent_negotiation", "enemy_image"]}, ["enemy_image", "enemy_images"]),
+    ({}, ["Change at least one score or observation"]),
+])
+def test_what_if_with_bad_input_says_what_is_wrong(workbench, form, words):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    if form.get("observations"):  # keep the case's other observations ticked
+        form["observed"] = sorted(stored(workbench, aid).case.observed() - {"permanent_negotiation"} | set(form["observed"]))
+    for partial in ("?partial=1&lang=en", "?lang=en"):
+        answer = workbench.post_form(f"/assessments/{aid}/whatif{partial}", form)
+        assert answer.status_code == 400
+        message = text(re.search(r'<div class="message error" role="alert">(.*?)</div>', answer.text, re.DOTALL).group(1))
+        for word in words:
+            assert word in message
+
+
+def test_what_if_needs_the_csrf_token(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    assert workbench.post(f"/assessments/{aid}/whatif", data={"set.relationship.trust": "5"}).status_code == 403
+
+
+# -- privacy ----------------------------------------------------------------------------------------
+
+def test_a_group_case_shows_nothing_below_min_group(workbench, model):  # noqa: F811
+    """Four people of two organisations; trust answered by one of them only: its mean is withheld
+    wherever it could show, the small organisation is never named."""
+    respondents = [{"organisation": org, "scores": {i: score for i in INDICATORS if i != "relationship.trust"}}
+                   for org, score, people in (("Groot", 4, 3), ("Klein Eenmans", 1, 1)) for _ in range(people)]
+    respondents[3]["scores"]["relationship.trust"] = 1
+    case = Case.model_validate({"name": "Groep", "language": "en", "min_group": 3, "respondents": respondents,
+                                "observations": ["permanent_negotiation"]}, context={"kb": model.kb})
+    _, aid = workbench.store.import_case(case)
+    report = model.advise(case, "en")
+    relationship = next(c for c in report.conditions if c.id == "relationship")
+    assert relationship.score is None and relationship.score_withheld  # the report withholds it
+    page = workbench.get(f"/assessments/{aid}?lang=en").text
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", {"set.interests.real_dialogue": "1"})
+    for shown in (page, answer.text):
+        assert "Klein Eenmans" not in shown
+    trust = re.search(r'name="set.relationship.trust">\s*<option value="">([^<]*)</option>', page).group(1)
+    assert trust == "unchanged"  # not "unchanged (now 1)"
+    shared = re.search(r'name="set.ambition.shared">\s*<option value="">([^<]*)</option>', page).group(1)
+    assert shared == "unchanged (now 3.3)"  # (4 + 4 + 4 + 1) / 4 = 3.25: a group mean, one decimal, half up
+
+
+# -- downloads --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_download_is_the_html_report(workbench, model, lang):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    response = workbench.get(f"/assessments/{aid}/report.html?lang={lang}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    assert response.text == render_html(model.advise(stored(workbench, aid).case, lang))
+    assert response.headers["content-disposition"] == 'attachment; filename="regionale_zorgalliantie_noord-2026-09-03.html"'
+
+
+@pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "woningcorporaties.yaml"])
+def test_case_file_download_advises_the_same(workbench, model, tmp_path, example):  # noqa: F811
+    _, aid = import_example(workbench.store, example)
+    response = workbench.get(f"/assessments/{aid}/case.yaml")
+    assert response.status_code == 200
+    assert re.fullmatch(r'attachment; filename="[a-z0-9_]+(-\d{4}-\d{2}-\d{2})?\.yaml"', response.headers["content-disposition"])
+    path = tmp_path / "downloaded.yaml"
+    path.write_bytes(response.content)
+    downloaded = load_case(str(path), model.kb)
+    assert downloaded == example_case(example)
+    assert model.advise(downloaded) == model.advise(example_case(example))
