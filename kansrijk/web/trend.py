@@ -13,7 +13,7 @@ from kansrijk.advice import Report
 from kansrijk.report_html import STYLES, SCALE, coord
 
 WIDTH, HEIGHT = 720, 340
-LEFT, RIGHT, TOP, BOTTOM = 64.0, 24.0, 20.0, 64.0  # room for the axes' labels
+LEFT, RIGHT, TOP, BOTTOM = 72.0, 56.0, 20.0, 64.0  # room for the axes' labels and the last date
 
 
 @dataclass(frozen=True)
