@@ -35,6 +35,8 @@ COMMANDS = {
     "report": "kansrijk.commands.report:report",
     "rule": "kansrijk.commands.model:rule",
     "rules": "kansrijk.commands.model:rules",
+    "serve": "kansrijk.commands.serve:serve",
+    "store": "kansrijk.commands.store:store",
     "whatif": "kansrijk.commands.whatif:whatif",
 }
 
