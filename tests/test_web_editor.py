@@ -13,7 +13,8 @@ import pytest
 from kansrijk.case import load_case
 from kansrijk.errors import InputError
 from kansrijk.model import load_model
-from tests.web_support import import_example, workbench  # noqa: F401 (the fixture)
+from tests.browser_support import browser_page, needs_chromium, serving
+from tests.web_support import import_example, make_workbench, workbench  # noqa: F401 (the fixture)
 
 KB = load_model().kb
 CONTROLS = ("input", "select", "textarea")
@@ -387,3 +388,48 @@ def test_the_form_speaks_the_chosen_language(workbench, zorg):  # noqa: F811
     assert indicator.question("en") in english and indicator.question("nl") not in english
     assert indicator.question("nl") in dutch
     assert "don&#39;t know" in english and "weet niet" in dutch
+
+
+@needs_chromium
+def test_the_form_can_be_completed_with_the_keyboard_alone_with_the_focus_visible(tmp_path):
+    """Tab from the top of the page, arrows in a group of choices, Space for a box, Enter to save."""
+    workbench = make_workbench(tmp_path)
+    cid, _ = import_example(workbench.store, "zorgalliantie.yaml")
+
+    with serving(workbench.app) as base, browser_page() as (page, outside):
+        page.goto(f"{base}/collaborations/{cid}/assessments/new?lang=en")
+
+        def focused() -> dict:
+            return page.evaluate("""() => { const e = document.activeElement;
+                return {id: e.id, name: e.name || '', outline: getComputedStyle(e).outlineStyle}; }""")
+
+        def tab_to(test) -> dict:
+            for _ in range(300):
+                page.keyboard.press("Tab")
+                now = focused()
+                if test(now):
+                    return now
+            raise AssertionError("not reached with Tab")
+
+        tab_to(lambda e: e["id"] == "f-notes")
+        page.keyboard.type("Typed, not clicked")
+        tab_to(lambda e: e["name"] == "characteristic.new_reality")
+        page.keyboard.press("ArrowRight")  # from 'low' (carried over) to 'medium'
+        trust = tab_to(lambda e: e["name"] == "score.relationship.trust")
+        assert trust["id"] == "f-score.relationship.trust-unknown"  # the checked choice takes the focus
+        assert trust["outline"] != "none"  # and shows it
+        page.keyboard.press("ArrowLeft")  # don't know -> 5
+        page.keyboard.press("ArrowLeft")  # 5 -> 4
+        tab_to(lambda e: e["id"] == "f-observation-subgroups")
+        page.keyboard.press("Space")
+        tab_to(lambda e: e["id"] == "save")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert outside == []
+        aid = int(page.url.rsplit("/", 1)[1])
+
+    case = workbench.store.assessment(aid).case
+    assert case.notes == "Typed, not clicked"
+    assert case.characteristics["new_reality"] == "medium"
+    assert case.scores == {"relationship.trust": 4}
+    assert case.observations == ["subgroups"]
