@@ -48,15 +48,28 @@ def _labels_in(lang: Language) -> dict[str, Any]:
     return labels().resolve(lang)
 
 
-class _Labels(dict):
-    """Labels reachable as attributes in templates (`t.common.save`) and as keys."""
+class _Labels:
+    """Labels reachable as attributes (`t.common.save`, in templates and in Python) and by key
+    (`t.common["error_404"]`, `"x" in t.common`). Not a dict: a label named like a dict method
+    (items, get, ...) could not be reached as an attribute of one."""
+
+    __slots__ = ("_texts",)
+
+    def __init__(self, texts: dict[str, Any]):
+        self._texts = texts
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._texts[key]
+        return _Labels(value) if isinstance(value, dict) else value
 
     def __getattr__(self, key: str) -> Any:
         try:
-            value = self[key]
+            return self[key]
         except KeyError:
             raise AttributeError(key) from None
-        return _Labels(value) if isinstance(value, dict) else value
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._texts
 
 
 def ui_labels(lang: Language) -> _Labels:
