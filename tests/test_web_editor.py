@@ -5,14 +5,18 @@ control."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from collections import defaultdict
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 
 from kansrijk.case import load_case
 from kansrijk.errors import InputError
 from kansrijk.model import load_model
+from kansrijk.web.routes_editor import changed_at
 from tests.browser_support import browser_page, needs_chromium, serving
 from tests.web_support import import_example, make_workbench, workbench  # noqa: F401 (the fixture)
 
@@ -295,6 +299,7 @@ def test_a_stale_save_is_refused_with_the_input_kept_and_can_then_be_made_delibe
     assert response.status_code == 409
     page = Page(response.text)
     assert "changed this assessment meanwhile" in page.text["stale"]
+    assert f"({changed_at(current) or 'time unknown'})" in page.text["stale"]  # when
     assert f'href="/assessments/{aid}/edit"' in response.text  # reload the current version
     assert page.value("notes") == "\nmy notes" and page.value("score.relationship.trust") == "1"
     assert workbench.store.assessment(aid).case.notes == "their notes"  # nothing overwritten
@@ -433,3 +438,16 @@ def test_the_form_can_be_completed_with_the_keyboard_alone_with_the_focus_visibl
     assert case.characteristics["new_reality"] == "medium"
     assert case.scores == {"relationship.trust": 4}
     assert case.observations == ["subgroups"]
+
+
+def test_changed_meanwhile_names_the_time_of_the_other_edit_in_the_servers_time(monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    try:
+        utc = dt.datetime(2026, 11, 2, 9, 30)  # as SQLite gives it back: UTC without its zone
+        assert changed_at(SimpleNamespace(updated_at=utc)) == "2026-11-02 10:30"
+        assert changed_at(SimpleNamespace(updated_at=utc.replace(tzinfo=dt.timezone.utc))) == "2026-11-02 10:30"
+        assert changed_at(SimpleNamespace()) is None
+    finally:
+        monkeypatch.undo()
+        time.tzset()

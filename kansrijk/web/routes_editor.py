@@ -208,9 +208,14 @@ def _report_texts(lang: str) -> dict[str, Any]:
 
 
 def changed_at(view) -> str | None:
-    """When the stored assessment was last changed, in the server's time, to the minute."""
+    """When the stored assessment was last changed, in the server's time, to the minute; None
+    while the store's view does not say (AssessmentView has no updated_at yet)."""
     when = getattr(view, "updated_at", None)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M") if isinstance(when, dt.datetime) else None
+    if not isinstance(when, dt.datetime):
+        return None
+    if when.tzinfo is None:  # SQLite gives back the UTC time the store wrote without its zone
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _form_page(request: Request, *, collaboration, entry: Entry, action: str, cancel: str,
