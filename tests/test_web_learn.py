@@ -249,6 +249,22 @@ def test_the_layout_keeps_every_box_apart_and_inside_and_is_the_same_each_time(m
     assert x["input"] < x["condition"] < x["dynamic"] < x["intervention"]
 
 
+def crossings(drawing) -> int:
+    """Pairs of edges between the same two columns that cross."""
+    box = {b.node.id: b for b in drawing.boxes}
+    spans = [(box[c.edge.source], box[c.edge.target]) for c in drawing.curves]
+    return sum(1 for i, (a, b) in enumerate(spans) for c, d in spans[i + 1:]
+               if (a.x, b.x) == (c.x, d.x) and a.x < b.x and (a.middle - c.middle) * (b.middle - d.middle) < 0)
+
+
+@pytest.mark.parametrize("condition", [None, "ambition", "interests", "relationship", "organisation", "process"])
+def test_ordering_the_columns_crosses_far_fewer_edges_than_the_graphs_own_order(model, monkeypatch, condition):
+    graph = causal_graph(model, condition)
+    ordered = crossings(layout(graph, "en"))
+    monkeypatch.setattr("kansrijk.graph_layout.SWEEPS", 0)
+    assert ordered * 2 < crossings(layout(graph, "en"))
+
+
 # --- the quiz ----------------------------------------------------------------------------------
 
 

@@ -24,7 +24,7 @@ from kansrijk.graph_layout import layout
 from kansrijk.model import Model
 from kansrijk.quiz import Quiz, build, grade, resolve_answer
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import coord
+from kansrijk.report_html import coord, long_date
 from kansrijk.vocabulary import condition_id
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 from kansrijk.whatif import chain_firings
@@ -49,7 +49,7 @@ class Assessment:
 
     id: int
     collaboration: str
-    date: str | None
+    date: str | None  # in words: '3 september 2026'
     inference: Inference
     focus: str | None
 
@@ -108,9 +108,10 @@ def _assessment(request: Request, model: Model, raw: str) -> Assessment | None:
     store = get_store(request)
     view = store.assessment(aid)
     inference = model.infer(view.case)
-    report = model.report(view.case, inference, ui_language(request), trace=False)
-    return Assessment(aid, store.collaboration(view.collaboration_id).name,
-                      view.date.isoformat() if view.date else None, inference, report.focus)
+    lang = ui_language(request)
+    report = model.report(view.case, inference, lang, trace=False)
+    date = long_date(report.date, report_labels().resolve(lang)["report"]["months"])  # as the advice page says it
+    return Assessment(aid, store.collaboration(view.collaboration_id).name, date, inference, report.focus)
 
 
 def _condition(model: Model, raw: str, assessment: Assessment | None) -> str | None:
