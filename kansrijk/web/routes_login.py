@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from kansrijk.web.pages import CSRF_SESSION_KEY, render
+from kansrijk.web.pages import render
 from kansrijk.web.security import SESSION_USER, check_password
 
 
@@ -28,9 +28,8 @@ async def login(request: Request) -> Response:
     if not check_password(str(form.get("password", "")), hashed):
         return render(request, "login.html.j2", {"next": target, "failed": True}, status_code=401)
     lang = request.session.get("lang")
-    request.session.clear()  # a new session on login: nothing from before carries over
+    request.session.clear()  # a new session on login, with a new CSRF token: nothing but the language carries over
     request.session.update({SESSION_USER: True, **({"lang": lang} if lang else {})})
-    request.session.pop(CSRF_SESSION_KEY, None)
     return RedirectResponse(target, status_code=303)
 
 
