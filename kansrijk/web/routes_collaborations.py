@@ -46,7 +46,6 @@ class Row:
     """One assessment as the pages list it: when, its focus and its five bands."""
 
     id: int
-    version: int
     date: dt.date | None
     label: str  # its date, or its place in the order when undated
     report: Report
@@ -58,15 +57,15 @@ class Row:
 
 def rows(model: Model, assessments: list[tuple], lang: str) -> list[Row]:
     """(summary, case) pairs as rows, each with the report `kansrijk advise` gives on its case."""
-    return [Row(summary.id, summary.version, summary.date, summary.date.isoformat() if summary.date else f"#{place}",
+    return [Row(summary.id, summary.date, summary.date.isoformat() if summary.date else f"#{place}",
                 model.advise(case, lang, trace=False))
             for place, (summary, case) in enumerate(assessments, start=1)]
 
 
 def said(message, allowed, lang: str) -> str:
     """A problem's message and what is allowed, as the command line prints them after the key."""
-    said = text(message, lang)
-    return said + Msg("allowed", allowed=allowed).render(lang) if allowed else said
+    shown = text(message, lang)
+    return shown + Msg("allowed", allowed=allowed).render(lang) if allowed else shown
 
 
 def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], dict[str, str]]:
