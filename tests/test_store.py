@@ -139,9 +139,11 @@ def test_editing_replaces_every_part_and_counts_a_version(store, model, make_cas
     cid, aid = store.import_case(case)
     smaller = make_case(scores={"relationship.trust": None, "ambition.shared": 2}, observations=["subgroups"],
                         characteristics={"diversity": "high"}, min_group=5, notes="later")
+    saved = store.assessment(aid).updated_at
     store.save_assessment(cid, smaller, aid, version=1)
     view = store.assessment(aid)
     assert view.version == 2
+    assert saved < view.updated_at <= dt.datetime.now(dt.timezone.utc)
     assert view.case == smaller.model_copy(update={"name": case.name, "language": case.language})
     assert list(view.case.scores) == ["relationship.trust", "ambition.shared"]
 

@@ -7,6 +7,7 @@ computed from an assessment's case whenever it is wanted.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,6 +81,11 @@ def _foreign_keys_on(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as UTC: SQLite gives back the time without its zone (it was written in UTC)."""
+    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment.astimezone(dt.timezone.utc)
+
+
 def _summary(assessment: Assessment) -> AssessmentSummary:
     return AssessmentSummary(assessment.id, assessment.collaboration_id, assessment.date, assessment.version)
 
@@ -135,13 +141,13 @@ class Store:
         with self._sessions() as session:
             row = self._collaboration(session, collaboration_id)
             return CollaborationView(row.id, row.name, row.language, row.notes, row.version,
-                                     in_order([_summary(a) for a in row.assessments]))
+                                     in_order([_summary(a) for a in row.assessments]), _utc(row.updated_at))
 
     def assessment(self, assessment_id: int) -> AssessmentView:
         with self._sessions() as session:
             row = self._assessment(session, assessment_id)
             return AssessmentView(row.id, row.collaboration_id, row.version, row.date,
-                                  to_case(row.collaboration, row))
+                                  to_case(row.collaboration, row), _utc(row.updated_at))
 
     def cases(self, collaboration_id: int) -> list[tuple[AssessmentSummary, Case]]:
         """Every assessment of a collaboration with its case, by date (undated last)."""

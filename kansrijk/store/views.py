@@ -34,6 +34,7 @@ class CollaborationView:
     notes: str
     version: int
     assessments: list[AssessmentSummary]  # by date, then id; undated last
+    updated_at: dt.datetime  # the last save, in UTC
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class AssessmentView:
     version: int
     date: dt.date | None
     case: Case  # name and language are the collaboration's
+    updated_at: dt.datetime  # the last save, in UTC
 
 
 def in_order(assessments: list[AssessmentSummary]) -> list[AssessmentSummary]:
