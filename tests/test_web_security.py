@@ -65,6 +65,8 @@ def test_a_password_means_a_login_on_every_page(tmp_path):
             page = client.get(url, follow_redirects=False)
             assert page.status_code == 303 and page.headers["location"].startswith("/login")
         assert client.get("/static/app.css").status_code == 200  # the login page needs its style
+        login = client.get("/?lang=en")
+        assert "<h1>Log in</h1>" in login.text and 'href="/learn"' not in login.text
         wrong = client.post_form("/login", {"password": "wrong", "next": "/"})
         assert wrong.status_code == 401 and client.get("/", follow_redirects=False).status_code == 303
         right = client.post_form("/login", {"password": "correct horse", "next": f"/collaborations/{cid}"})

@@ -17,6 +17,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kansrijk.text import LANGUAGES
 from kansrijk.web.pages import CSRF_FIELD, CSRF_HEADER, CSRF_SESSION_KEY
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -93,7 +94,9 @@ class LoginRequired:
             await self.app(scope, receive, send)
             return
         target = path + ("?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
-        await RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)(scope, receive, send)
+        lang = connection.query_params.get("lang")  # the login page in the language asked for
+        login = f"/login?next={quote(target, safe='')}" + (f"&lang={lang}" if lang in LANGUAGES else "")
+        await RedirectResponse(login, status_code=303)(scope, receive, send)
 
 
 class CSRFProtection:
