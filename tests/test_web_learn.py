@@ -161,6 +161,29 @@ def test_a_chosen_node_shows_its_chain_and_its_rules_that_fired(workbench, model
     assert [s.rule for s in steps] == re.findall(r'<li class="[^"]*"><code>([A-Z]{3}-\d\d)', page)
 
 
+def test_a_nodes_panel_says_what_the_record_holds_for_it(workbench, model):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    inference = model.infer(workbench.store.assessment(aid).case)
+    said = {"given in the case": 0, "the engine holds this": 0, "not in the case": 0, "concludes nothing": 0}
+    graph = causal_graph(model)
+    # of every kind one node the case gave or the engine concluded, and one it did not
+    sample = {}
+    for node in graph.nodes:
+        known = node.id in inference.inputs or inference.certainty(node.id) is not None
+        sample.setdefault((node.kind, known), node)
+    for node in sample.values():
+        panel = workbench.get(f"/learn?assessment={aid}&node={node.id}&lang=en&partial=panel")
+        assert panel.status_code == 200, node.id
+        record = panel.text[panel.text.index("In this assessment"):]
+        first = next(words for words in said if words in record[:400])
+        said[first] += 1
+        if node.id in inference.inputs:
+            assert first == "given in the case"
+        elif inference.certainty(node.id) is not None:
+            assert first == "the engine holds this"
+    assert all(said.values()), said
+
+
 def test_an_input_node_says_what_the_case_gave_withheld_values_stay_hidden(workbench, model):
     from kansrijk.case import Case
 

@@ -199,7 +199,7 @@ def _panel(model: Model, graph: Graph, node_id: str, assessment: Assessment | No
         return made
 
     panel = {
-        "node": node, "description": item.description(lang) if hasattr(item, "description") else None,
+        "node": node, "description": _description(item, lang),
         "sections": list(item.sections), "concluded_by": rules(into), "read_by": rules(out),
         "condition_name": model.kb.by_id["condition"][node.condition].name(lang) if node.condition else None,
         "name_of": lambda other: graph.by_id[other].name(lang),
@@ -216,6 +216,14 @@ def _panel(model: Model, graph: Graph, node_id: str, assessment: Assessment | No
             "steps": model.advisor.chain(inference, node_id, lang),
         })
     return panel
+
+
+def _description(item, lang) -> str | None:
+    """What the knowledge base says a node is: a description, a condition's summary, an indicator's question."""
+    for field in ("description", "summary", "question"):
+        if hasattr(item, field):
+            return getattr(item, field)(lang)
+    return None
 
 
 # --- the quiz ----------------------------------------------------------------------------------
