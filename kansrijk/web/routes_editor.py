@@ -207,15 +207,9 @@ def _report_texts(lang: str) -> dict[str, Any]:
     return report_labels().resolve(lang)
 
 
-def changed_at(view) -> str | None:
-    """When the stored assessment was last changed, in the server's time, to the minute; None
-    while the store's view does not say (AssessmentView has no updated_at yet)."""
-    when = getattr(view, "updated_at", None)
-    if not isinstance(when, dt.datetime):
-        return None
-    if when.tzinfo is None:  # SQLite gives back the UTC time the store wrote without its zone
-        when = when.replace(tzinfo=dt.timezone.utc)
-    return when.astimezone().strftime("%Y-%m-%d %H:%M")
+def changed_at(view) -> str:
+    """When the stored assessment was last saved, in the server's time, to the minute."""
+    return view.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _form_page(request: Request, *, collaboration, entry: Entry, action: str, cancel: str,
@@ -271,9 +265,9 @@ async def new_assessment(request: Request) -> Response:
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
 
 
-def _version(entry: Entry) -> int:
-    """The version the form was loaded with; one no row has when the field was tampered with."""
-    return int(entry.version) if re.fullmatch(r"\d{1,18}", entry.version) else -1
+def _version(sent: str) -> int:
+    """The version a form was loaded with; one no row has when the field was tampered with."""
+    return int(sent) if re.fullmatch(r"\d{1,18}", sent) else -1
 
 
 async def edit_assessment(request: Request) -> Response:
@@ -291,14 +285,14 @@ async def edit_assessment(request: Request) -> Response:
     if isinstance(result, Checked):
         return _form_page(request, entry=entry, checked=result, status_code=400, **page)
     try:
-        await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, _version(entry))
+        await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, _version(entry.version))
     except StaleEdit:
         current = await run_in_threadpool(store.assessment, aid)
         # what was entered stays; the form now carries the current version, so saving it again
         # is a deliberate choice to replace the other edit, said on the page
         entry.version = str(current.version)
         page.update(stored=current.case, assessment=current)
-        return _form_page(request, entry=entry, stale=changed_at(current) or "", status_code=409, **page)
+        return _form_page(request, entry=entry, stale=changed_at(current), status_code=409, **page)
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
 
 
@@ -309,21 +303,21 @@ async def delete_assessment(request: Request) -> Response:
     form = await request.form()
     view = await run_in_threadpool(store.assessment, aid)
     collaboration = await run_in_threadpool(store.collaboration, view.collaboration_id)
-    version = str(form.get("version", ""))
+    version = str(form.get("version", "")).strip()
     stale = None
     if form.get("confirm") == "yes":
         try:
-            await run_in_threadpool(store.delete_assessment, aid, _version(Entry(version=version.strip())))
+            await run_in_threadpool(store.delete_assessment, aid, _version(version))
         except StaleEdit:
             view = await run_in_threadpool(store.assessment, aid)
-            stale = changed_at(view) or ""
+            stale = changed_at(view)
         else:
             return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
-    elif str(view.version) != version.strip():  # the form asked about an older version
-        stale = changed_at(view) or ""
+    elif str(view.version) != version:  # the form asked about an older version
+        stale = changed_at(view)
     return render(request, "editor_delete.html.j2", {
         "collaboration": collaboration, "assessment": view, "stale": stale,
-    }, status_code=409 if stale is not None else 200)
+    }, status_code=409 if stale else 200)
 
 
 routes = [
