@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -57,7 +59,7 @@ class Assessment:
 # --- the graph ---------------------------------------------------------------------------------
 
 
-async def learn_graph(request: Request) -> Response:
+def learn_graph(request: Request) -> Response:  # sync: Starlette runs it in a worker thread, the engine off the event loop
     model, lang = get_model(request), ui_language(request)
     params = request.query_params
     try:
@@ -230,6 +232,11 @@ def _description(item, lang) -> str | None:
 
 
 async def learn_quiz(request: Request) -> Response:
+    form = await request.form() if request.method == "POST" else None
+    return await run_in_threadpool(_quiz, request, form)  # the engine runs up to 50 times: off the event loop
+
+
+def _quiz(request: Request, form: FormData | None) -> Response:
     model, lang = get_model(request), ui_language(request)
     params = request.query_params
     try:
@@ -246,8 +253,7 @@ async def learn_quiz(request: Request) -> Response:
     given: dict[str, str] = {}
     errors: dict[str, str] = {}
     graded: Quiz | None = None
-    if request.method == "POST":
-        form = await request.form()
+    if form is not None:
         for question in built.questions:
             raw = str(form.get(f"answer.{question.id}", "")).strip()
             given[question.id] = raw
