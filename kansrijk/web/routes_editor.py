@@ -237,7 +237,6 @@ def _form_page(request: Request, *, collaboration, entry: Entry, action: str, ca
         "dont_know": DONT_KNOW,
         "levels": LEVELS,
         "control_id": control_id,
-        "first_control": lambda name: first_control(name, kb),
     }, status_code=status_code)
 
 
