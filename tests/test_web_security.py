@@ -160,3 +160,18 @@ def test_responses_keep_every_request_on_this_machine(workbench):
     headers = workbench.get("/").headers
     assert "default-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
+def test_requests_at_the_same_time_get_the_advice_of_their_own_case(workbench):
+    """The engine is one per process: requests in parallel threads still get each case's own advice."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.web_support import example_case
+
+    model = workbench.app.state.model
+    cases = [example_case(name) for name in ("zorgalliantie.yaml", "veiligheidshuis.yaml", "logistieke_keten.yaml",
+                                             "energietransitie_gezond.yaml")]
+    alone = [model.advise(case, "en").model_dump_json() for case in cases]
+    with ThreadPoolExecutor(len(cases)) as pool:
+        together = [list(pool.map(lambda case: model.advise(case, "en").model_dump_json(), cases)) for _ in range(10)]
+    assert all(run == alone for run in together)

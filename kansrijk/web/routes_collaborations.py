@@ -4,8 +4,8 @@ language and notes).
 
 Every band, focus and mean shown is the engine's, read off the report of each assessment as
 `kansrijk advise` makes it (disclosure included); the comparison is `kansrijk compare`'s
-(kansrijk/monitor.py). Store calls run in the thread pool; the model runs on the event loop, as
-its engine is one per process and not to be shared between threads.
+(kansrijk/monitor.py). Store calls and the engine run in the thread pool, so that the event loop
+stays free for other requests (the app's model runs one case at a time, kansrijk/web/app.py).
 """
 
 from __future__ import annotations
@@ -97,7 +97,7 @@ async def list_page(request: Request, form: dict | None = None, errors: dict | N
         last = None
         if summary.last is not None:
             view = await run_in_threadpool(store.assessment, summary.last.id)
-            last = rows(model, [(summary.last, view.case)], lang)[0]
+            last = (await run_in_threadpool(rows, model, [(summary.last, view.case)], lang))[0]
         items.append((summary, last))
     return render(request, "collaborations_list.html.j2", {
         "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": _conditions(model, lang),
@@ -168,7 +168,7 @@ async def collaboration_page(request: Request, cid: int, *, form: dict | None = 
                              status_code: int = 200) -> Response:
     store, model, lang = get_store(request), get_model(request), ui_language(request)
     view = await run_in_threadpool(store.collaboration, cid)
-    assessments = rows(model, await run_in_threadpool(store.cases, cid), lang)
+    assessments = await run_in_threadpool(rows, model, await run_in_threadpool(store.cases, cid), lang)
     chart = trend_chart([row.label for row in assessments], [row.report for row in assessments])
     return render(request, "collaborations_detail.html.j2", {
         "collaboration": view, "assessments": assessments, "chart": chart, "rt": report_labels().resolve(lang),
@@ -216,7 +216,7 @@ async def compare(request: Request) -> Response:
             return await collaboration_page(request, cid, compare_error=message, status_code=400)
         chosen.append(cases[int(raw)])
     (old, old_case), (new, new_case) = chosen
-    result = compare_cases(model, old_case, new_case, lang)
+    result = await run_in_threadpool(compare_cases, model, old_case, new_case, lang)
     view = await run_in_threadpool(store.collaboration, cid)
     return render(request, "collaborations_compare.html.j2", {
         "collaboration": view, "c": result, "report": result.after, "old": old, "new": new,
