@@ -15,6 +15,7 @@ from kansrijk.graph_layout import layout
 from kansrijk.quiz import build, grade
 from kansrijk.render import labels
 from kansrijk.whatif import chain_firings
+from tests.browser_support import browser_page, needs_chromium, serving
 from tests.web_support import example_case, import_example, workbench  # noqa: F401 (the fixture)
 
 NODE = re.compile(r'<a class="node ([^"]*)" id="node-[^"]*" href="([^"]*)" data-node="([^"]*)" tabindex="0"')
@@ -375,3 +376,39 @@ def test_a_bad_seed_or_condition_gets_a_clear_message(workbench, query, field):
 
 def test_the_quiz_form_needs_its_csrf_token(workbench):
     assert workbench.post("/learn/quiz?seed=5", data={"answer.dynamic": "1"}).status_code == 403
+
+
+# --- in a browser ------------------------------------------------------------------------------
+
+
+@needs_chromium
+def test_in_a_browser_a_node_chosen_by_keyboard_opens_its_panel_and_chain_in_place(tmp_path, model):
+    from kansrijk.store import Store
+    from kansrijk.web.app import create_app
+    from tests.web_support import SECRET
+
+    store = Store("sqlite:///" + str(tmp_path / "learn.db"))
+    _, aid = import_example(store, "zorgalliantie.yaml")
+    node = "dynamic:permanent_negotiation"
+    inference = model.infer(store.assessment(aid).case)
+    chain = {f"{r}[{b}]" if b else r for r, b in chain_firings(inference, node)}
+    with serving(create_app(store, secret_key=SECRET)) as base, browser_page() as (page, outside):
+        problems = []
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(f"{base}/learn?assessment={aid}&condition=interests&lang=en")
+        page.evaluate("window.samePage = true")
+        for _ in range(60):  # to the node with the keyboard alone
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.getAttribute('data-node')") == node:
+                break
+        else:
+            pytest.fail(f"Tab never reached {node}")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(f"#learn-panel-body[data-node='{node}']")
+        assert page.evaluate("window.samePage === true")  # the panel came in place, no new page
+        assert "Permanent negotiation" in page.inner_text("#learn-panel h2")
+        assert node.replace(":", "%3A") in page.url and "#" not in page.url
+        marked = page.eval_on_selector_all("path.edge.chain", "paths => paths.map(p => p.dataset.rules)")
+        assert marked and all(chain.intersection(rules.split()) for rules in marked)
+        assert page.eval_on_selector(f"a.node[data-node='{node}']", "n => n.getAttribute('aria-current')") == "true"
+        assert not problems and not outside
