@@ -175,3 +175,18 @@ def test_requests_at_the_same_time_get_the_advice_of_their_own_case(workbench):
     with ThreadPoolExecutor(len(cases)) as pool:
         together = [list(pool.map(lambda case: model.advise(case, "en").model_dump_json(), cases)) for _ in range(10)]
     assert all(run == alone for run in together)
+
+
+def test_serve_open_opens_the_browser_on_its_address(monkeypatch, tmp_path):
+    from types import SimpleNamespace
+
+    from kansrijk.cli import main
+
+    opened = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: None)
+    monkeypatch.setattr("webbrowser.open", opened.append)
+    # the browser is opened a moment after the server starts: at once here
+    monkeypatch.setattr("threading.Timer", lambda delay, call, args: SimpleNamespace(start=lambda: call(*args)))
+    result = CliRunner().invoke(main, ["serve", "--open", "--port", "9123", "--db", f"sqlite:///{tmp_path}/w.db"])
+    assert result.exit_code == 0, result.output
+    assert opened == ["http://127.0.0.1:9123/"]
