@@ -367,7 +367,8 @@ def test_the_quiz_follows_the_language(workbench, model):
         assert esc(labels().resolve(lang)["quiz"]["question"]["dynamic"]) in page
 
 
-@pytest.mark.parametrize("query, field", [("seed=abc", "seed"), ("seed=-3", "seed"), ("seed=7&condition=zz", "condition")])
+@pytest.mark.parametrize("query, field", [("seed=abc", "seed"), ("seed=-3", "seed"), ("seed=%C2%B2", "seed"),
+                                          ("seed=7&condition=zz", "condition")])
 def test_a_bad_seed_or_condition_gets_a_clear_message(workbench, query, field):
     page = workbench.get(f"/learn/quiz?{query}&lang=en")
     assert page.status_code == 400

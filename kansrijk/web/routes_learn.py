@@ -143,7 +143,7 @@ def _node(request: Request, graph: Graph, raw: str) -> str | None:
 
 def _whole_number(request: Request, field: str, raw: str, largest: int) -> int:
     raw = raw.strip()
-    if raw.isdigit() and len(raw) <= len(str(largest)) and int(raw) <= largest:
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(largest)) and int(raw) <= largest:
         return int(raw)
     allowed = ui_labels(ui_language(request)).learn.whole_number.format(largest=largest)
     raise Refused(400, InputError(field, [Problem("", Msg("not_whole_number", value=repr(raw)), allowed=allowed)]))
