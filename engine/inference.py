@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
 from kansrijk.engine.compiler import RecordingEngine, compile_engine, fact_node
@@ -57,8 +58,22 @@ class Reasoner:
         self.book = book
         # Building experta's network is the costly part; reset() clears facts and agenda but keeps it.
         self.engine: RecordingEngine = compile_engine(book)()
+        self._running = threading.Lock()
+
+    # the lock is not pickled with the model (kansrijk/cache.py); each process makes its own
+    def __getstate__(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if key != "_running"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._running = threading.Lock()
 
     def run(self, evidence: Evidence) -> Inference:
+        # one engine, one case at a time: the workbench serves requests from several threads
+        with self._running:
+            return self._run(evidence)
+
+    def _run(self, evidence: Evidence) -> Inference:
         engine = self.engine
         engine.reset()
         facts = input_facts(self.kb, evidence)

@@ -4,8 +4,6 @@ pages, the static files, and the middleware that keeps it safe (session, errors,
 from __future__ import annotations
 
 import secrets
-import threading
-from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -15,7 +13,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from kansrijk.model import Model, load_model
+from kansrijk.model import load_model
 from kansrijk.store.errors import NotFound
 from kansrijk.web import routes_advice, routes_collaborations, routes_editor, routes_learn, routes_login
 from kansrijk.web.failures import ErrorPages, forbidden, http_error, not_found
@@ -26,18 +24,6 @@ if TYPE_CHECKING:
 
 SESSION_COOKIE = "kansrijk_session"
 SESSION_HOURS = 12  # a working day; then log in again
-_ENGINE = threading.Lock()  # the one engine of the process's model (module-wide: every app shares it)
-
-
-class SharedModel(Model):
-    """The process's model as every request uses it. Its engine is one instance, reset and run
-    per case, while requests run both on the event loop and in the thread pool: one inference at
-    a time, or two cases' facts would mix. (A lock in Model.infer itself would make this class
-    unnecessary.)"""
-
-    def infer(self, case, previous=None, overrides=None):
-        with _ENGINE:
-            return super().infer(case, previous, overrides)
 
 
 def create_app(store: Store, *, password_hash: str | None = None, secret_key: str | None = None) -> Starlette:
@@ -60,7 +46,6 @@ def create_app(store: Store, *, password_hash: str | None = None, secret_key: st
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={NotFound: not_found, HTTPException: http_error})
     app.state.store = store
-    model = load_model()  # once per process (load_model is cached), shared by every request
-    app.state.model = SharedModel(**{f.name: getattr(model, f.name) for f in fields(model)})
+    app.state.model = load_model()  # once per process (load_model is cached), shared by every request
     app.state.password_hash = password_hash
     return app
