@@ -58,8 +58,8 @@ def import_command(files: tuple[str, ...], db: str | None, mapping: str | None, 
         for item in imported:
             date = item.date.isoformat() if item.date else Msg("store.undated")
             click.echo(plain_text(Msg("store.imported", source=item.source, name=item.name, date=date,
-                                      collaboration=item.collaboration_id,
-                                      assessment=item.assessment_id).render(lang)))
+                                      collaboration_id=item.collaboration_id,
+                                      assessment_id=item.assessment_id).render(lang)))
         click.echo(plain_text(Msg("store.imported_total", count=len(imported), db=opened.url).render(lang)))
     finally:
         opened.close()
