@@ -139,7 +139,7 @@ def load_case(source: str, kb) -> Case:
     try:
         return validate(Case, doc, context={"kb": kb})
     except InputError as error:
-        error.problems = [_with_allowed(p) for p in error.problems]
+        error.problems = [with_allowed(p) for p in error.problems]
         raise
 
 
@@ -162,7 +162,8 @@ def _plain_yaml(problem: Problem, source: str, text: str | None) -> Problem:
     return replace(problem, message=Msg("vocab.yaml_tab"), allowed=Msg("vocab.yaml_tab_allowed"))
 
 
-def _with_allowed(problem: Problem) -> Problem:
+def with_allowed(problem: Problem) -> Problem:
+    """The problem with what its top-level key allows, unless it says so itself."""
     top = problem.key.split(".")[0].split("[")[0]
     if problem.allowed is None and top in ALLOWED:
         return replace(problem, allowed=allowed_for(top))

@@ -146,13 +146,15 @@ class Problem:
     line: int | None = None
     allowed: str | None = None
 
+    def said(self, lang: str = "en") -> str:
+        """The message and what is allowed, as they follow the key (also beside a form's field)."""
+        message = text(self.message, lang)
+        return message + Msg("allowed", allowed=self.allowed).render(lang) if self.allowed else message
+
     def render(self, file: str, lang: str = "en") -> str:
         where = f"{file}:{self.line}" if self.line else file
-        key, message = text(self.key, lang), text(self.message, lang)
-        rendered = f"{where}: {key}: {message}" if key else f"{where}: {message}"
-        if self.allowed:
-            rendered += Msg("allowed", allowed=self.allowed).render(lang)
-        return rendered
+        key = text(self.key, lang)
+        return f"{where}: {key}: {self.said(lang)}" if key else f"{where}: {self.said(lang)}"
 
 
 @dataclass

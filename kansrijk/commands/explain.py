@@ -5,28 +5,8 @@ from __future__ import annotations
 import click
 
 from kansrijk.commands.common import LANG, UsageProblem
-from kansrijk.errors import InputError, Msg, Problem, either
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.formats import FORMATS
-
-
-def resolve_target(model, option: str, value: str) -> str:
-    """The node an --dynamic/--condition/--why-not id names; unknown ids stop with a suggestion."""
-    kinds = {
-        "dynamic": [("dynamic", "dynamic")],
-        "condition": [("condition", "neglect")],
-        "why-not": [("intervention", "advise"), ("dynamic", "dynamic"), ("condition", "neglect")],
-    }[option]
-    from kansrijk.vocabulary import condition_alias, suggest_id
-
-    for table, kind in kinds:
-        # a condition also by its Dutch word: --condition belangen
-        ident = condition_alias(value) if table == "condition" else value.strip()
-        if ident in model.kb.by_id[table]:
-            return f"{kind}:{ident}"
-    allowed = either([Msg(f"ids.{t}") for t, _ in kinds])
-    hint = suggest_id(value, model.kb, [t for t, _ in kinds])
-    raise InputError(f"--{option}", [Problem("", Msg("unknown", what=Msg("what.id"), value=value, hint=hint),
-                                             allowed=allowed)])
 
 
 @click.command()
@@ -51,7 +31,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
       kansrijk explain examples/zorgalliantie.yaml --why-not organise_encounters
     """
     from kansrijk.case import load_case
-    from kansrijk.explain import Explainer
+    from kansrijk.explain import Explainer, resolve_target
     from kansrijk.model import load_model
     from kansrijk.output import write_output
     from kansrijk.formats import EXT
@@ -69,7 +49,7 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
     explainer = Explainer(model.advisor)
     t = labels().resolve(lang)
     if why_not is not None:
-        result = explainer.why_not(inference, resolve_target(model, "why-not", why_not), lang)
+        result = explainer.why_not(inference, resolve_target(model.kb, why_not), lang)
         if fmt == "json":
             text = to_json({"case": loaded.name, "why_not": result.model_dump(mode="json")})
         else:
@@ -83,7 +63,8 @@ def explain(case, rank, dynamic, condition, why_not, lang, fmt, output, force) -
             raise InputError("--advice", [Problem("", Msg("explain.no_advice_item", rank=rank), allowed=allowed)])
         targets = [report.advice[rank - 1]]
     elif dynamic is not None or condition is not None:
-        node = resolve_target(model, "dynamic" if dynamic else "condition", dynamic or condition)
+        kinds, option = ((("dynamic", "dynamic"),), "--dynamic") if dynamic else ((("condition", "neglect"),), "--condition")
+        node = resolve_target(model.kb, dynamic or condition, kinds, option)
         targets = [node]
     else:
         targets = report.advice

@@ -35,22 +35,18 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     from kansrijk.output import write_output
     from kansrijk.formats import EXT
     from kansrijk.render import render, to_json
-    from kansrijk.whatif import WhatIf, apply_edits, compare, parse_edits
+    from kansrijk.whatif import parse_edits, what_if
 
     model = load_model()
     loaded = load_case(case, model.kb)
     edits = parse_edits(sets, adds, removes)
     if not edits:
         raise UsageProblem(Msg("whatif.nothing"))
-    changed, overrides = apply_edits(loaded, edits, model.kb)
     lang = lang or loaded.language
-    before, after = model.infer(loaded), model.infer(changed, overrides=overrides)
-    reports = [model.report(c, i, lang) for c, i in ((loaded, before), (changed, after))]
-    result = WhatIf(case=loaded.name, edits=edits, before=reports[0], after=reports[1],
-                    changes=compare(reports[0], reports[1], before, after))
+    result = what_if(model, loaded, edits, lang)
     if fmt == "json":
         text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
-            "before": summary(reports[0]), "after": summary(reports[1])})
+            "before": summary(result.before), "after": summary(result.after)})
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
         text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,

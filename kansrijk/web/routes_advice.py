@@ -34,7 +34,6 @@ from kansrijk.store.exchange import case_file_text, file_names
 from kansrijk.text import Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
-from kansrijk.web.routes_collaborations import said
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
 UNKNOWN_SCORE = "none"  # a what-if select's value for "don't know" (kansrijk/vocabulary.py reads it)
@@ -155,8 +154,7 @@ def whynot_page(request: Request) -> Response:
 
 def problems(error: InputError, lang: Language) -> list[str]:
     """Each problem as `key: message (allowed: ...)` in the reader's language, the command line's words."""
-    return [f"{p.key}: {said(p.message, p.allowed, lang)}" if p.key else said(p.message, p.allowed, lang)
-            for p in error.problems]
+    return [f"{p.key}: {p.said(lang)}" if p.key else p.said(lang) for p in error.problems]
 
 
 # -- what if ---------------------------------------------------------------------------------------

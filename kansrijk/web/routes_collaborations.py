@@ -24,8 +24,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from kansrijk.advice import Report
-from kansrijk.case import Case, allowed_for
-from kansrijk.errors import InputError, Msg, text
+from kansrijk.case import Case, with_allowed
+from kansrijk.errors import InputError, Msg
 from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.monitor import compare_cases
@@ -62,12 +62,6 @@ def rows(model: Model, assessments: list[tuple], lang: str) -> list[Row]:
             for place, (summary, case) in enumerate(assessments, start=1)]
 
 
-def said(message, allowed, lang: str) -> str:
-    """A problem's message and what is allowed, as the command line prints them after the key."""
-    shown = text(message, lang)
-    return shown + Msg("allowed", allowed=allowed).render(lang) if allowed else shown
-
-
 def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """The form's name, language and notes as typed, and a message per field that is wrong:
     checked as a case file's name and language are, in the command line's words."""
@@ -80,7 +74,7 @@ def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], 
     except InputError as error:
         for problem in error.problems:
             key = problem.key.split(".")[0]
-            errors[key] = said(problem.message, problem.allowed or allowed_for(key), lang)
+            errors[key] = with_allowed(problem).said(lang)
     return values, errors
 
 
@@ -192,7 +186,7 @@ async def edit(request: Request) -> Response:
     values, errors = check_collaboration(form, model, lang)
     version = str(form.get("version", ""))
     if not version.isdigit():
-        errors["version"] = said(Msg("not_whole_number", value=repr(version)), None, lang)
+        errors["version"] = Msg("not_whole_number", value=repr(version)).render(lang)
     if errors:
         return await collaboration_page(request, cid, form=values, errors=errors, status_code=400)
     try:

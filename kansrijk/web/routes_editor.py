@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from kansrijk import vocabulary
-from kansrijk.case import Case, _with_allowed
+from kansrijk.case import Case, with_allowed
 from kansrijk.errors import InputError, Msg, Problem, text
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase
 from kansrijk.limits import MAX_PROBLEMS
@@ -124,12 +124,12 @@ def check(kb: KnowledgeBase, data: dict[str, Any], lang: str) -> Case | Checked:
     try:
         return validate(Case, Document(FORM, data), context={"kb": kb})
     except InputError as error:
-        problems = [_with_allowed(problem) for problem in error.problems]
+        problems = [with_allowed(problem) for problem in error.problems]
         beside: dict[str, list[str]] = {}
         summary: list[tuple[str | None, str, str]] = []
         for problem in problems:
             name = field_of(problem, kb)
-            message = _said(problem, lang)
+            message = problem.said(lang)
             if name is not None:
                 beside.setdefault(name, []).append(message)
             # what is allowed is said beside the field; a problem no field shows says it here
@@ -137,12 +137,6 @@ def check(kb: KnowledgeBase, data: dict[str, Any], lang: str) -> Case | Checked:
         if error.omitted:
             summary.append((None, "", Msg("limit.more_problems", count=error.omitted, limit=MAX_PROBLEMS).render(lang)))
         return Checked(beside, summary)
-
-
-def _said(problem: Problem, lang: str) -> str:
-    """A problem's message and what is allowed, as the command line prints them after the key."""
-    message = text(problem.message, lang)
-    return message + Msg("allowed", allowed=problem.allowed).render(lang) if problem.allowed else message
 
 
 def field_of(problem: Problem, kb: KnowledgeBase) -> str | None:
