@@ -64,13 +64,20 @@ def environment() -> Environment:
         loader=FileSystemLoader(str(directory)), undefined=StrictUndefined, keep_trailing_newline=True,
         autoescape=False, bytecode_cache=template_cache("text"),
     )
-    env.filters["num"] = _in_language(number)
-    env.filters["section"] = _in_language(section)
-    env.filters["sections"] = _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values))
+    env.filters.update(language_filters())
     # text from the user (a case's name, notes, organisation labels, file names), per output format
     env.filters["plain"] = plain_text
     env.filters["md"] = markdown_text
     return env
+
+
+def language_filters() -> dict:
+    """The number and section formats of every output, each reading the template's `lang`."""
+    return {
+        "num": _in_language(number),
+        "section": _in_language(section),
+        "sections": _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values)),
+    }
 
 
 def _in_language(function):

@@ -11,7 +11,7 @@ import secrets
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse
@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from kansrijk.cache import template_cache
 from kansrijk.knowledgebase import default_dir
 from kansrijk.model import Model
-from kansrijk.render import Labels, number, section
+from kansrijk.render import Labels, language_filters
 from kansrijk.report_html import fill
 from kansrijk.text import LANGUAGES, Language, first_sentence
 from kansrijk.yamlfile import read_document, validate
@@ -103,15 +103,6 @@ def get_model(request: HTTPConnection) -> Model:
     return request.app.state.model
 
 
-def _in_language(function):
-    """A filter that reads the page's language: `{{ 3.25|num }}`, `{{ '§3.2'|section }}`."""
-    @pass_context
-    def filter_(context, value, *args):
-        return function(value, *args, lang=context["lang"])
-
-    return filter_
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -119,9 +110,7 @@ def environment() -> Environment:
         bytecode_cache=template_cache("web"), trim_blocks=True, lstrip_blocks=True,
     )
     # the same number and section formats as the reports
-    env.filters["num"] = _in_language(number)
-    env.filters["section"] = _in_language(section)
-    env.filters["sections"] = _in_language(lambda values, lang: ", ".join(section(v, lang) for v in values))
+    env.filters.update(language_filters())
     env.filters["fill"] = fill
     env.filters["first_sentence"] = first_sentence
     return env
