@@ -1,7 +1,8 @@
-"""kansrijk portfolio in a real browser: headless Chromium (driven as in test_report_browser.py, whose
-helpers this reuses) loads the page of the bundled examples with no console errors and no network
-requests, draws a band bar and a histogram per condition, keeps a name that looks like markup as
-text, fits a phone screen without sideways scrolling and takes a screenshot."""
+"""kansrijk portfolio in a real browser: headless Chromium (driven by Playwright as in
+test_report_browser.py, whose helpers this reuses) loads the page of the bundled examples with no
+console errors and no network requests, draws a band bar and a histogram per condition, keeps a
+name that looks like markup as text, fits a phone screen without sideways scrolling and takes a
+screenshot."""
 
 from __future__ import annotations
 
@@ -10,14 +11,23 @@ import yaml
 from click.testing import CliRunner
 
 from kansrijk.cli import main
+from tests.browser_support import NO_HOST_NAMES, chromium, needs_chromium
 from tests.conftest import ROOT
-from tests.test_report_browser import PNG, Page, browser, pytestmark  # noqa: F401  (the fixture and the skip)
+from tests.test_report_browser import PNG, load
+
+pytestmark = needs_chromium
 
 NAME = '<img src="https://example.invalid/x.png"> & "co"'
 
 
 @pytest.fixture(scope="module")
-def portfolio_page(browser, tmp_path_factory):  # noqa: F811  (browser is the fixture imported above)
+def browser():
+    with chromium(NO_HOST_NAMES) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def portfolio_page(browser, tmp_path_factory):
     directory = tmp_path_factory.mktemp("portfolio")
     cases = directory / "cases"
     cases.mkdir()
@@ -28,18 +38,19 @@ def portfolio_page(browser, tmp_path_factory):  # noqa: F811  (browser is the fi
     out = directory / "portfolio.html"
     result = CliRunner().invoke(main, ["portfolio", str(cases), "--format", "html", "--lang", "en", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    return out, Page(browser, out.as_uri())
+    return out, load(browser, out)
 
 
 def test_loads_without_console_errors_or_network_requests(portfolio_page):
-    path, page = portfolio_page
-    assert page.problems() == []
-    assert page.requests() == [path.as_uri()]
-    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    path, opened = portfolio_page
+    assert opened.seen.problems == []
+    assert opened.seen.requests == [path.as_uri()]
+    assert opened.outside == []
+    assert opened.page.evaluate("document.querySelectorAll('script').length") == 0
 
 
 def test_the_charts_are_drawn(portfolio_page):
-    _, page = portfolio_page
+    page = portfolio_page[1].page
     assert page.evaluate("document.querySelectorAll('#bands svg.bar').length") == 5
     assert page.evaluate("document.querySelectorAll('#means svg.hist').length") == 5
     # every case in some band of every condition: the segments of a bar fill its whole width
@@ -55,20 +66,21 @@ def test_the_charts_are_drawn(portfolio_page):
 
 
 def test_a_name_that_looks_like_markup_is_text(portfolio_page):
-    _, page = portfolio_page
+    page = portfolio_page[1].page
     names = page.evaluate("[...document.querySelectorAll('#standings tbody tr')].map(r => r.cells[0].textContent)")
     assert NAME in names
     assert names == sorted(names)
     assert page.evaluate("document.querySelectorAll('img').length") == 0
 
 
-def test_fits_a_phone_screen(browser, portfolio_page):  # noqa: F811
+def test_fits_a_phone_screen(browser, portfolio_page):
     path, _ = portfolio_page
-    page = Page(browser, path.as_uri(), width=360, height=800)
+    page = load(browser, path, width=360, height=800).page
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.context.close()
 
 
 def test_screenshot(portfolio_page, tmp_path):
-    _, page = portfolio_page
-    shot = page.screenshot(tmp_path / "portfolio.png", full_page=True)
+    page = portfolio_page[1].page
+    shot = page.screenshot(path=tmp_path / "portfolio.png", full_page=True)
     assert shot.startswith(PNG) and len(shot) > 10_000
