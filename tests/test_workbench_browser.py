@@ -76,8 +76,15 @@ def test_an_adviser_works_a_case_from_an_empty_database(workbench, tmp_path, mod
         page.wait_for_url("**/assessments/*")
         first_url = page.url
 
+        # what was typed is what was stored
+        stored = store.export_case(store.collaborations()[0].last.id)
+        assert stored.scores == case["scores"]
+        assert stored.characteristics == case["characteristics"]
+        assert sorted(stored.observations) == sorted(case["observations"])
+        assert stored.date == case["date"]
+
         # the advice: the focus and the top interventions, as the engine gives them for this case
-        expected = model.advise(store.export_case(store.collaborations()[0].last.id), "nl")
+        expected = model.advise(stored, "nl")
         focus = page.inner_text("#focus")
         focus_name = model.kb.by_id["condition"][expected.focus].name("nl")
         assert focus_name in focus
