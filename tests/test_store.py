@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from kansrijk.case import load_case
-from kansrijk.store import NotFound, StaleEdit, Store, default_url
+from kansrijk.store import MAX_ID, NotFound, StaleEdit, Store, default_url
 from kansrijk.store import database, migrate
 from kansrijk.store.schema import Base
 from tests.conftest import HEALTHCARE, ROOT
@@ -221,6 +221,20 @@ def test_unknown_ids_are_not_found(store, make_case):
                  lambda: store.save_assessment(other, make_case(), aid, 1)):
         with pytest.raises(NotFound):
             call()
+
+
+@pytest.mark.parametrize("ident", [0, -1, MAX_ID + 1, 10**23])
+def test_ids_no_row_can_have_are_not_found(store, make_case, ident):
+    # asked of the database, 10**23 overflows SQLite's integer and MAX_ID + 1 PostgreSQL's
+    cid = store.create_collaboration("A", "nl")
+    aid = store.save_assessment(cid, make_case())
+    for call in (lambda: store.collaboration(ident), lambda: store.assessment(ident), lambda: store.cases(ident),
+                 lambda: store.export_case(ident), lambda: store.save_assessment(ident, make_case()),
+                 lambda: store.save_assessment(cid, make_case(), ident, 1), lambda: store.delete_assessment(ident, 1),
+                 lambda: store.update_collaboration(ident, 1, name="x", language="nl", notes="")):
+        with pytest.raises(NotFound):
+            call()
+    assert store.assessment(aid).version == 1
 
 
 def test_deleting_an_assessment_removes_it_and_its_rows(store, model):

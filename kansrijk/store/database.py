@@ -29,6 +29,7 @@ from kansrijk.store.views import (AssessmentSummary, AssessmentView, Collaborati
 from kansrijk.text import LANGUAGES
 
 DB_ENV = "KANSRIJK_DB"
+MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; any id above it names no row
 
 
 def default_url() -> str:
@@ -233,17 +234,24 @@ class Store:
 
     @staticmethod
     def _collaboration(session: Session, collaboration_id: int) -> Collaboration:
-        row = session.get(Collaboration, collaboration_id)
+        row = session.get(Collaboration, collaboration_id) if _possible(collaboration_id) else None
         if row is None:
             raise NotFound("collaboration", collaboration_id)
         return row
 
     @staticmethod
     def _assessment(session: Session, assessment_id: int) -> Assessment:
-        row = session.scalars(_with_children(select(Assessment)).where(Assessment.id == assessment_id)).first()
+        row = (session.scalars(_with_children(select(Assessment)).where(Assessment.id == assessment_id)).first()
+               if _possible(assessment_id) else None)
         if row is None:
             raise NotFound("assessment", assessment_id)
         return row
+
+
+def _possible(ident: int) -> bool:
+    """Whether a row could have this id: asking the database for one outside 1..MAX_ID fails
+    (an overflow on SQLite, an out-of-range value on PostgreSQL) instead of finding nothing."""
+    return 1 <= ident <= MAX_ID
 
 
 def _with_children(query):
