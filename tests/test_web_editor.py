@@ -309,13 +309,42 @@ def test_a_stale_save_is_refused_with_the_input_kept_and_can_then_be_made_delibe
     assert workbench.store.assessment(aid).case.notes == "my notes"
 
 
-def test_a_tampered_version_is_never_saved(workbench, zorg):  # noqa: F811
+@pytest.mark.parametrize("version", [None, "", "not a number", "²", "0", "99999999999999999999"])
+def test_a_missing_or_tampered_version_is_said_beside_it_never_taken_for_another_edit(workbench, zorg, version):  # noqa: F811
     cid, aid = zorg
+    workbench.get("/?lang=en")
     sent = form_of(Page(workbench.get(f"/assessments/{aid}/edit").text))
-    sent["version"] = ["not a number"]
+    if version is None:
+        del sent["version"]
+    else:
+        sent["version"] = [version]
     sent["notes"] = ["over"]
-    assert workbench.post_form(f"/assessments/{aid}/edit", sent).status_code == 409
+    response = workbench.post_form(f"/assessments/{aid}/edit", sent)
+    assert response.status_code == 400
+    page = Page(response.text)
+    assert "meanwhile" not in response.text  # nobody else saved
+    beside = page.text["f-version-problems"]
+    assert "not a whole number" in beside or "out of range" in beside
+    assert "a whole number from 1 to 2147483647" in beside
+    assert "version" in page.text["problems"]
+    assert page.value("notes") == "\nover"  # the input is kept
     assert workbench.store.assessment(aid).case.notes != "over"
+    # the form now carries the stored version, which the message says: saving again is deliberate
+    stored = workbench.store.assessment(aid)
+    assert page.value("version") == str(stored.version) and changed_at(stored) in beside
+    assert workbench.post_form(f"/assessments/{aid}/edit", form_of(page)).status_code == 303
+    assert workbench.store.assessment(aid).case.notes == "over"
+
+
+@pytest.mark.parametrize("version", ["", "²", "x"])
+def test_a_delete_with_a_missing_or_tampered_version_is_said_and_asked_again(workbench, zorg, version):  # noqa: F811
+    _, aid = zorg
+    workbench.get("/?lang=en")
+    response = workbench.post_form(f"/assessments/{aid}/delete", {"version": version, "confirm": "yes"})
+    assert response.status_code == 400
+    page = Page(response.text)
+    assert page.text["problem"].startswith("version: ") and "meanwhile" not in response.text
+    assert page.value("version") == str(workbench.store.assessment(aid).version)  # still there, asked again
 
 
 def test_a_group_assessment_keeps_its_respondents_and_never_shows_them(workbench):  # noqa: F811

@@ -11,7 +11,6 @@ respondents never enter the page: only how many there are; a save keeps them as 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -29,10 +28,10 @@ from kansrijk.knowledgebase import LEVELS, KnowledgeBase
 from kansrijk.limits import MAX_PROBLEMS
 from kansrijk.render import labels as report_labels
 from kansrijk.store import StaleEdit
-from kansrijk.web.pages import get_model, get_store, render, ui_language
+from kansrijk.web.forms import FORM, whole_number
+from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 from kansrijk.yamlfile import Document, validate
 
-FORM = "form"  # the "file" the problems of a form belong to (not shown: the field is)
 DONT_KNOW = ""  # the value of a score's or a characteristic's "don't know" choice
 SCORES = tuple(str(score) for score in vocabulary.SCORES)  # the values of a score's choices
 
@@ -100,15 +99,11 @@ class Entry:
             "notes": self.notes,
         }
         if self.min_group:  # empty: the case's default
-            data["min_group"] = _whole_number(self.min_group)
+            try:
+                data["min_group"] = whole_number(self.min_group, "min_group")
+            except InputError:  # as typed: the case's own check says what is wrong, as for a file
+                data["min_group"] = self.min_group
         return data
-
-
-def _whole_number(value: str) -> int | str:
-    """'4' -> 4 for the model's whole-number check; anything else as typed, for its message."""
-    if re.fullmatch(r"[+-]?\d{1,18}", value):
-        return int(value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -258,9 +253,17 @@ async def new_assessment(request: Request) -> Response:
     return RedirectResponse(f"/assessments/{aid}", status_code=303)
 
 
-def _version(sent: str) -> int:
-    """The version a form was loaded with; one no row has when the field was tampered with."""
-    return int(sent) if re.fullmatch(r"\d{1,18}", sent) else -1
+def _with_version_problem(result: Case | Checked, sent: str, lang: str) -> tuple[Case | Checked, int]:
+    """The form's check with a problem of its version when that field is missing or was changed:
+    said beside it (a 400), not taken for another adviser's edit. The version read otherwise."""
+    try:
+        return result, whole_number(sent, "version", 1)
+    except InputError as error:
+        checked = result if isinstance(result, Checked) else Checked({}, [])
+        message = error.problems[0].said(lang)
+        checked.beside["version"] = [message]
+        checked.summary.insert(0, (None, "version", message))
+        return checked, 0
 
 
 async def edit_assessment(request: Request) -> Response:
@@ -273,12 +276,16 @@ async def edit_assessment(request: Request) -> Response:
     if request.method == "GET":
         return _form_page(request, entry=Entry.of_case(view.case, view.version), **page)
     entry = Entry.of_form(await request.form())
-    result = check(get_model(request).kb, entry.case_data(collaboration.name, collaboration.language, view.case),
-                   ui_language(request))
+    lang = ui_language(request)
+    result = check(get_model(request).kb, entry.case_data(collaboration.name, collaboration.language, view.case), lang)
+    result, version = _with_version_problem(result, entry.version, lang)
     if isinstance(result, Checked):
+        if "version" in result.beside:  # the form now carries the stored version: saving again is a choice
+            entry.version = str(view.version)
+            result.beside["version"].append(ui_labels(lang).editor.version_replaced.format(when=changed_at(view)))
         return _form_page(request, entry=entry, checked=result, status_code=400, **page)
     try:
-        await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, _version(entry.version))
+        await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, version)
     except StaleEdit:
         current = await run_in_threadpool(store.assessment, aid)
         # what was entered stays; the form now carries the current version, so saving it again
@@ -296,21 +303,25 @@ async def delete_assessment(request: Request) -> Response:
     form = await request.form()
     view = await run_in_threadpool(store.assessment, aid)
     collaboration = await run_in_threadpool(store.collaboration, view.collaboration_id)
-    version = str(form.get("version", "")).strip()
-    stale = None
-    if form.get("confirm") == "yes":
-        try:
-            await run_in_threadpool(store.delete_assessment, aid, _version(version))
-        except StaleEdit:
-            view = await run_in_threadpool(store.assessment, aid)
+    stale = problem = None
+    try:
+        version = whole_number(str(form.get("version", "")), "version", 1)
+    except InputError as error:  # a missing or changed field: said, and the question asked again
+        problem = error.render(ui_language(request))
+    else:
+        if form.get("confirm") == "yes":
+            try:
+                await run_in_threadpool(store.delete_assessment, aid, version)
+            except StaleEdit:
+                view = await run_in_threadpool(store.assessment, aid)
+                stale = changed_at(view)
+            else:
+                return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
+        elif view.version != version:  # the form asked about an older version
             stale = changed_at(view)
-        else:
-            return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
-    elif str(view.version) != version:  # the form asked about an older version
-        stale = changed_at(view)
     return render(request, "editor_delete.html.j2", {
-        "collaboration": collaboration, "assessment": view, "stale": stale,
-    }, status_code=409 if stale else 200)
+        "collaboration": collaboration, "assessment": view, "stale": stale, "problem": problem,
+    }, status_code=400 if problem else 409 if stale else 200)
 
 
 routes = [

@@ -27,13 +27,15 @@ from kansrijk.model import Model
 from kansrijk.quiz import Quiz, build, grade, resolve_answer
 from kansrijk.render import labels as report_labels
 from kansrijk.report_html import coord, long_date
+from kansrijk.store import MAX_ID
 from kansrijk.vocabulary import condition_id
+from kansrijk.web.choices import condition_choices
+from kansrijk.web.forms import whole_number
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 from kansrijk.whatif import chain_firings
 
 ALL = "all"  # ?condition=all: the whole graph
 MAX_SEED = 999_999_999  # a quiz's case number; the command line picks new ones below 10,000
-MAX_ID = 2_147_483_647  # the largest id the database's integer column holds
 PARTIAL = "panel"  # ?partial=panel: only the node's panel, for learn.js
 
 
@@ -88,7 +90,7 @@ def learn_graph(request: Request) -> Response:  # sync: Starlette runs it in a w
         return render(request, "_learn_panel.html.j2", context)
     context.update({
         "graph": graph, "drawing": layout(graph, lang), "coord": coord, "condition": condition,
-        "conditions": [(c.id, c.name(lang)) for c in model.kb.conditions], "all": ALL,
+        "conditions": condition_choices(model.kb, lang), "all": ALL,
         "fired": fired,
         "fired_nodes": {n for e in graph.edges if fired.intersection(e.rules) for n in (e.source, e.target)},
         "chain_nodes": {n for e in graph.edges if chain.intersection(e.rules) for n in (e.source, e.target)},
@@ -106,7 +108,7 @@ def _assessment(request: Request, model: Model, raw: str) -> Assessment | None:
     NotFound for an unknown id becomes the 404 page."""
     if not raw:
         return None
-    aid = _whole_number(request, "assessment", raw, MAX_ID)
+    aid = _whole_number("assessment", raw, 1, MAX_ID)
     store = get_store(request)
     view = store.assessment(aid)
     inference = model.infer(view.case)
@@ -122,8 +124,13 @@ def _condition(model: Model, raw: str, assessment: Assessment | None) -> str | N
     condition in the order of work, where the key lies (§3.5)."""
     if raw == ALL:
         return None
+    return _chosen_condition(model, raw) or (assessment and assessment.focus) or model.kb.condition_ids()[0]
+
+
+def _chosen_condition(model: Model, raw: str) -> str | None:
+    """?condition= as a condition's id (it may be its Dutch word); None when not given."""
     if not raw:
-        return (assessment and assessment.focus) or model.kb.condition_ids()[0]
+        return None
     try:
         return condition_id(model.kb, raw, "condition")
     except InputError as error:
@@ -141,12 +148,11 @@ def _node(request: Request, graph: Graph, raw: str) -> str | None:
     return raw
 
 
-def _whole_number(request: Request, field: str, raw: str, largest: int) -> int:
-    raw = raw.strip()
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(largest)) and int(raw) <= largest:
-        return int(raw)
-    allowed = ui_labels(ui_language(request)).learn.whole_number.format(largest=largest)
-    raise Refused(400, InputError(field, [Problem("", Msg("not_whole_number", value=repr(raw)), allowed=allowed)]))
+def _whole_number(field: str, raw: str, low: int, high: int) -> int:
+    try:
+        return whole_number(raw, field, low, high)
+    except InputError as error:
+        raise Refused(400, error) from None
 
 
 def _linker(chosen: str, assessment: Assessment | None):
@@ -240,12 +246,12 @@ def _quiz(request: Request, form: FormData | None) -> Response:
     model, lang = get_model(request), ui_language(request)
     params = request.query_params
     try:
-        condition = _quiz_condition(model, params.get("condition", ""))
+        condition = _chosen_condition(model, params.get("condition", ""))
         if not params.get("seed", "").strip():
             # a new case, as `kansrijk quiz` without --seed; its URL then gives the same case again
             seed = random.SystemRandom().randrange(1, 10_000)
             return RedirectResponse(_quiz_url(seed, condition), status_code=303)
-        seed = _whole_number(request, "seed", params["seed"], MAX_SEED)
+        seed = _whole_number("seed", params["seed"], 0, MAX_SEED)
     except Refused as refused:
         return render(request, "learn_problem.html.j2", {"message": refused.error.render(lang)}, refused.status)
 
@@ -263,22 +269,13 @@ def _quiz(request: Request, form: FormData | None) -> Response:
     context = {
         "quiz": graded or built, "graded": graded is not None, "given": given, "errors": errors,
         "seed": seed, "condition": condition or "", "action": _quiz_url(seed, condition),
-        "conditions": [(c.id, c.name(lang)) for c in model.kb.conditions],
+        "conditions": condition_choices(model.kb, lang),
         "kt": report_labels().resolve(lang),
         "describe": lambda item: model.kb.item_of_node(f"observed:{item}").name(lang),
         "question_of": lambda indicator: model.kb.by_id["indicator"][indicator].question(lang),
         "name_of": lambda kind, ident: model.kb.by_id[kind][ident].name(lang),
     }
     return render(request, "learn_quiz.html.j2", context, 400 if errors else 200)
-
-
-def _quiz_condition(model: Model, raw: str) -> str | None:
-    if not raw:
-        return None
-    try:
-        return condition_id(model.kb, raw, "condition")
-    except InputError as error:
-        raise Refused(400, error) from None
 
 
 def _quiz_url(seed: int, condition: str | None) -> str:
