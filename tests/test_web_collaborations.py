@@ -9,6 +9,7 @@ import re
 from html import unescape
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -213,3 +214,83 @@ def test_every_ui_label_has_dutch_and_english():
             assert all(isinstance(text[lang], str) and text[lang].strip() for lang in ("nl", "en")), path
             assert placeholders(text["nl"]) == placeholders(text["en"]), path
     assert labels()  # and the app loads them
+
+
+@pytest.mark.parametrize("version", ["", "²", "٣", "x", "0"])
+def test_a_missing_or_tampered_version_is_said_beside_it_and_nothing_saved(workbench, version):  # noqa: F811
+    cid, _ = import_example(workbench.store, "zorgalliantie.yaml")
+    workbench.get("/?lang=en")
+    page = workbench.post_form(f"/collaborations/{cid}", {"name": "Nieuw", "language": "nl", "version": version})
+    assert page.status_code == 400 and "meanwhile" not in page.text
+    said = unescape(re.search(r'<p class="field-error" id="edit-version-error">(.*?)</p>', page.text).group(1))
+    assert said.startswith(f"version: {version!r} is ") and "a whole number from 1 to 2147483647" in said
+    assert 'value="Nieuw"' in page.text  # the input is kept
+    assert workbench.store.collaboration(cid).name != "Nieuw"
+
+
+@pytest.mark.parametrize("old", ["²", "٣", "", "0", "99999999999999999999999", "abc"])
+def test_compare_with_an_id_that_is_no_plain_number_asks_to_choose(workbench, old):  # noqa: F811
+    first, _ = import_example(workbench.store, SPRING)
+    _, new = import_example(workbench.store, AUTUMN)
+    page = workbench.get(f"/collaborations/{first}/compare", params={"old": old, "new": new, "lang": "en"})
+    assert page.status_code == 400 and "Choose an assessment of this collaboration" in page.text
+
+
+UPLOAD = (EXAMPLES / "zorgalliantie.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["..", ".", "a/..", "..\\..", "x.txt", "x.yaml.exe", "noext"])
+def test_an_upload_of_a_name_without_a_known_kind_is_said_with_its_name_and_the_kinds(workbench, name):  # noqa: F811
+    page = workbench.post_form("/import?lang=en", files={"files": (name, UPLOAD, "text/yaml")})
+    assert page.status_code == 400
+    shown = unescape(re.search(r'<pre class="message error" id="import-error">(.*?)</pre>', page.text, re.S).group(1))
+    assert shown == (f"{name}: is not a kind of file the workbench imports "
+                     "(allowed: case files (.yaml, .yml, .json) and survey exports (.csv, .xlsx))")
+    assert workbench.store.collaborations() == []
+
+
+def test_an_uploads_name_is_never_a_path_only_shown(workbench):  # noqa: F811
+    long = "a" * 300 + ".YAML"  # longer than a file name may be; the kind in capitals
+    sneaky = "../../etc/zorg.yml"
+    page = workbench.post_form("/import?lang=en", files=[("files", (long, UPLOAD)), ("files", (sneaky, UPLOAD))])
+    assert page.status_code == 200, page.text[:300]
+    assert f"{long}</strong>: imported" in page.text and f"{sneaky}</strong>: imported" in page.text
+    assert [c.count for c in workbench.store.collaborations()] == [2]
+
+
+def test_a_mapping_that_is_no_mapping_file_is_said_with_its_name(workbench):  # noqa: F811
+    survey = (EXAMPLES / "survey" / "zorgalliantie_enquete.csv").read_bytes()
+    page = workbench.post_form("/import?lang=en", files=[("files", ("enquete.csv", survey)), ("mapping", ("..", b"x"))])
+    assert page.status_code == 400
+    shown = unescape(re.search(r'<pre class="message error" id="import-error">(.*?)</pre>', page.text, re.S).group(1))
+    assert shown.startswith("..: is not a kind of file") and "(.yaml, .yml, .json)" in shown
+
+
+@pytest.mark.parametrize("count, mapping", [(101, False), (101, True), (150, False)])
+def test_more_than_100_files_are_refused_naming_the_limit(workbench, count, mapping):  # noqa: F811
+    files = [("files", (f"case{n}.yaml", UPLOAD)) for n in range(count)]
+    if mapping:
+        files.append(("mapping", ("mapping.yaml", (EXAMPLES / "survey" / "mapping.yaml").read_bytes())))
+    page = workbench.post_form("/import?lang=en", files=files)
+    assert page.status_code == 400
+    said = unescape(re.search(r'<p class="field-error" id="import-files-error">(.*?)</p>', page.text).group(1))
+    assert said == "Nothing imported: import at most 100 files at a time (and a mapping, if any)."
+    assert workbench.store.collaborations() == []
+
+
+def test_100_files_are_imported(workbench):  # noqa: F811
+    files = [("files", (f"case{n}.yaml", UPLOAD)) for n in range(100)]
+    assert workbench.post_form("/import?lang=en", files=files).status_code == 200
+    assert [c.count for c in workbench.store.collaborations()] == [100]
+
+
+@pytest.mark.parametrize("name, expected", [("Enquête najaar.CSV", "Enquête najaar"), ("x/y/enquete.csv", "enquete"),
+                                            ("b" * 300 + ".csv", "upload")])
+def test_a_survey_without_a_mapping_is_named_after_its_file_as_the_command_line_names_it(workbench, name, expected):  # noqa: F811
+    survey = (EXAMPLES / "survey" / "zorgalliantie_enquete.csv").read_bytes()
+    mapping = yaml.safe_load((EXAMPLES / "survey" / "mapping.yaml").read_text(encoding="utf-8"))
+    del mapping["name"]
+    page = workbench.post_form("/import?lang=en", files=[
+        ("files", (name, survey)), ("mapping", ("m.yaml", yaml.safe_dump(mapping, allow_unicode=True).encode()))])
+    assert page.status_code == 200, page.text[:500]
+    assert [c.name for c in workbench.store.collaborations()] == [expected]

@@ -14,31 +14,39 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from kansrijk.advice import Report
 from kansrijk.case import Case, with_allowed
-from kansrijk.errors import InputError, Msg
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.monitor import compare_cases
 from kansrijk.render import labels as report_labels
 from kansrijk.report_html import html_environment, summary_context
 from kansrijk.store import StaleEdit
+from kansrijk.store.exchange import import_files
 from kansrijk.text import LANGUAGES
+from kansrijk.web.choices import condition_choices, condition_names
+from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 from kansrijk.web.trend import trend_chart
 from kansrijk.yamlfile import Document, validate
 
-FORM = "form"  # the "file" a form's problems belong to (not shown: the field is)
 MAX_UPLOADS = 100  # case files in one import (kansrijk/limits.py bounds each file's size when it is read)
+# what an upload may be, by the end of its name: case files and survey exports (read by
+# kansrijk/store/exchange.py), and the survey's mapping; the name itself is never used as a path
+CASE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
+MAPPING_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_STEM_BYTES = 200  # of an upload's name as stored here (a file system's names hold 255)
 
 
 @dataclass(frozen=True)
@@ -94,14 +102,10 @@ async def list_page(request: Request, form: dict | None = None, errors: dict | N
             last = (await run_in_threadpool(rows, model, [(summary.last, view.case)], lang))[0]
         items.append((summary, last))
     return render(request, "collaborations_list.html.j2", {
-        "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": _conditions(model, lang),
+        "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": condition_choices(model.kb, lang),
         "form": form or {"name": "", "language": lang, "notes": ""}, "errors": errors or {},
         "imported": imported, "import_error": import_error, "languages": LANGUAGES,
     }, status_code=status_code)
-
-
-def _conditions(model: Model, lang: str) -> list[tuple[str, str]]:
-    return [(c.id, c.name(lang)) for c in model.kb.conditions]
 
 
 async def index(request: Request) -> Response:
@@ -122,37 +126,58 @@ async def import_files_page(request: Request) -> Response:
     """Case files and survey exports imported as `kansrijk store import` imports them (the same
     library function): every file is read first, and when one is bad its problems are shown in
     the command line's words and nothing is stored."""
-    from kansrijk.store.exchange import import_files
+    lang = ui_language(request)
+    try:
+        form = await request.form(max_files=MAX_UPLOADS + 1)  # the files and the mapping
+    except HTTPException:  # past max_files (or a body no browser's form sends): the limit said
+        too_many = ui_labels(lang).collaborations.import_too_many.format(limit=MAX_UPLOADS)
+        return await list_page(request, errors={"files": too_many}, status_code=400)
+    try:
+        return await _import(request, form, lang)
+    finally:
+        await form.close()  # the uploads' temporary files
 
-    store, model, lang = get_store(request), get_model(request), ui_language(request)
-    async with request.form(max_files=MAX_UPLOADS + 1) as form:
-        uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
-        mapping = form.get("mapping")
-        mapping = mapping if isinstance(mapping, UploadFile) and mapping.filename else None
-        if not uploads:
-            return await list_page(request, errors={"files": ui_labels(lang).collaborations.import_none},
-                                   status_code=400)
-        with tempfile.TemporaryDirectory(prefix="kansrijk-import-") as folder:
-            names: dict[str, str] = {}  # the file as stored here -> as the user named it
 
-            async def keep(number: int, upload: UploadFile) -> str:
-                # each in a folder of its own under its own name: the name says the format, and
-                # two uploads of the same name do not meet
-                name = Path(upload.filename.replace("\\", "/")).name or "upload"
-                path = Path(folder, str(number), name)
-                path.parent.mkdir()
-                path.write_bytes(await upload.read())
-                names[str(path)] = name
-                return str(path)
-
-            paths = [await keep(number, upload) for number, upload in enumerate(uploads)]
-            mapping_path = await keep(len(paths), mapping) if mapping else None
-            try:
-                done = await run_in_threadpool(import_files, store, paths, model, mapping_path)
-            except InputError as error:
-                error.file = names.get(error.file, error.file)
-                return await list_page(request, import_error=error.render(lang), status_code=400)
+async def _import(request: Request, form: FormData, lang: str) -> Response:
+    uploads = [u for u in form.getlist("files") if isinstance(u, UploadFile) and u.filename]
+    mapping = form.get("mapping")
+    mapping = mapping if isinstance(mapping, UploadFile) and mapping.filename else None
+    t = ui_labels(lang).collaborations
+    if not uploads or len(uploads) > MAX_UPLOADS:
+        message = t.import_none if not uploads else t.import_too_many.format(limit=MAX_UPLOADS)
+        return await list_page(request, errors={"files": message}, status_code=400)
+    with tempfile.TemporaryDirectory(prefix="kansrijk-import-") as folder:
+        names: dict[str, str] = {}  # the file as stored here -> as the user named it
+        try:
+            paths = [await keep(folder, number, upload, CASE_SUFFIXES, names) for number, upload in enumerate(uploads)]
+            mapping_path = await keep(folder, len(paths), mapping, MAPPING_SUFFIXES, names) if mapping else None
+            done = await run_in_threadpool(import_files, get_store(request), paths, get_model(request), mapping_path)
+        except InputError as error:
+            error.file = names.get(error.file, error.file)
+            return await list_page(request, import_error=error.render(lang), status_code=400)
     return await list_page(request, imported=[(names[item.source], item) for item in done])
+
+
+async def keep(folder: str, number: int, upload: UploadFile, suffixes: tuple[str, ...], names: dict[str, str]) -> str:
+    """The upload as `<folder>/<number>/<stem><suffix>`, in a folder of its own so that two of the
+    same name do not meet. The suffix says the format: one of suffixes, or an InputError naming
+    the file. The stem is the last part of the user's name when that is a plain name a file may
+    have (a survey without a mapping names its collaboration after it, as `kansrijk store import`
+    does), else 'upload': no name sent ('..', 'a/..', 300 characters) is a path here."""
+    name = upload.filename or ""
+    last = PurePosixPath(name.replace("\\", "/")).name
+    suffix = PurePosixPath(last).suffix
+    if suffix.lower() not in suffixes:
+        kinds = "web.case_kinds_allowed" if suffixes == CASE_SUFFIXES else "web.mapping_kinds_allowed"
+        raise InputError(name, [Problem("", Msg("web.upload_kind"), allowed=Msg(kinds))])
+    stem = last.removesuffix(suffix)
+    if not (stem.isprintable() and len(stem.encode()) <= MAX_STEM_BYTES):
+        stem = "upload"
+    path = Path(folder, str(number), stem + suffix.lower())
+    path.parent.mkdir()
+    path.write_bytes(await upload.read())
+    names[str(path)] = name
+    return str(path)
 
 
 # -- one collaboration ----------------------------------------------------------------------------
@@ -166,7 +191,7 @@ async def collaboration_page(request: Request, cid: int, *, form: dict | None = 
     chart = trend_chart([row.label for row in assessments], [row.report for row in assessments])
     return render(request, "collaborations_detail.html.j2", {
         "collaboration": view, "assessments": assessments, "chart": chart, "rt": report_labels().resolve(lang),
-        "conditions": _conditions(model, lang), "languages": LANGUAGES,
+        "conditions": condition_choices(model.kb, lang), "languages": LANGUAGES,
         "form": form or {"name": view.name, "language": view.language, "notes": view.notes},
         "version": view.version, "errors": errors or {}, "stale": stale, "compare_error": compare_error,
         "old": request.query_params.get("old"), "new": request.query_params.get("new"),
@@ -184,13 +209,14 @@ async def edit(request: Request) -> Response:
     store, model, lang = get_store(request), get_model(request), ui_language(request)
     form = await request.form()
     values, errors = check_collaboration(form, model, lang)
-    version = str(form.get("version", ""))
-    if not version.isdigit():
-        errors["version"] = Msg("not_whole_number", value=repr(version)).render(lang)
+    try:
+        version = whole_number(str(form.get("version", "")), "version", 1)
+    except InputError as error:  # a missing or changed field: said beside it, not "changed meanwhile"
+        errors["version"] = error.render(lang)
     if errors:
         return await collaboration_page(request, cid, form=values, errors=errors, status_code=400)
     try:
-        await run_in_threadpool(store.update_collaboration, cid, int(version), name=values["name"].strip(),
+        await run_in_threadpool(store.update_collaboration, cid, version, name=values["name"].strip(),
                                 language=values["language"], notes=values["notes"])
     except StaleEdit:
         return await collaboration_page(request, cid, form=values, stale=True, status_code=409)
@@ -204,18 +230,18 @@ async def compare(request: Request) -> Response:
     cases = {summary.id: (summary, case) for summary, case in await run_in_threadpool(store.cases, cid)}
     chosen = []
     for key in ("old", "new"):
-        raw = request.query_params.get(key, "").strip()
-        if not raw.isdigit() or int(raw) not in cases:
+        try:
+            chosen.append(cases[whole_number(request.query_params.get(key, ""), key, 1)])
+        except (InputError, KeyError):  # not a number, or no assessment of this collaboration
             message = ui_labels(lang).collaborations.compare_choose
             return await collaboration_page(request, cid, compare_error=message, status_code=400)
-        chosen.append(cases[int(raw)])
     (old, old_case), (new, new_case) = chosen
     result = await run_in_threadpool(compare_cases, model, old_case, new_case, lang)
     view = await run_in_threadpool(store.collaboration, cid)
     return render(request, "collaborations_compare.html.j2", {
         "collaboration": view, "c": result, "report": result.after, "old": old, "new": new,
         "rt": report_labels().resolve(lang), "focus": focus_html(result.after),
-        "names": {c.id: c.name for c in result.after.conditions}, "g": glossary().terms(lang),
+        "names": condition_names(result.after), "g": glossary().terms(lang),
         "name_of": lambda node: model.advisor.name_of(node, lang),
     })
 
