@@ -341,7 +341,7 @@ def test_report_download_is_the_html_report(workbench, model, lang):  # noqa: F8
 @pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "woningcorporaties.yaml"])
 def test_case_file_download_advises_the_same(workbench, model, tmp_path, example):  # noqa: F811
     _, aid = import_example(workbench.store, example)
-    response = workbench.get(f"/assessments/{aid}/case.yaml")
+    response = workbench.get(f"/assessments/{aid}/case.yaml?confirm=1")  # a group's file is asked for first
     assert response.status_code == 200
     assert re.fullmatch(r'attachment; filename="[a-z0-9_]+(-\d{4}-\d{2}-\d{2})?\.yaml"', response.headers["content-disposition"])
     path = tmp_path / "downloaded.yaml"
@@ -349,3 +349,28 @@ def test_case_file_download_advises_the_same(workbench, model, tmp_path, example
     downloaded = load_case(str(path), model.kb)
     assert downloaded == example_case(example)
     assert model.advise(downloaded) == model.advise(example_case(example))
+
+
+@pytest.mark.parametrize("lang, words", [("en", "respondents' individual answers"), ("nl", "afzonderlijke antwoorden van de respondenten")])
+def test_a_group_case_file_is_labelled_and_handed_out_only_when_confirmed(workbench, lang, words):  # noqa: F811
+    _, aid = import_example(workbench.store, "regionale_zorg_groep.yaml")
+    respondents = workbench.store.assessment(aid).case.respondents
+    link = re.search(r'<a href="([^"]+)" id="download-case"( download)?>([^<]*)</a>',
+                     workbench.get(f"/assessments/{aid}?lang={lang}").text)
+    assert words in html.unescape(link.group(3)) and link.group(2) is None  # said, and a page, not a download
+    asked = workbench.get(link.group(1))
+    assert asked.status_code == 200 and "content-disposition" not in asked.headers
+    assert respondents[0].name not in asked.text  # the question shows no answer
+    assert f"{len(respondents)} respond" in asked.text
+    confirmed = re.search(r'<a href="([^"]+)" id="confirm-download" download>', asked.text).group(1)
+    assert confirmed == f"/assessments/{aid}/case.yaml?confirm=1"
+    download = workbench.get(html.unescape(confirmed))
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert respondents[0].name in download.text
+
+
+def test_a_case_file_without_respondents_downloads_at_once(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    page = workbench.get(f"/assessments/{aid}?lang=en").text
+    assert re.search(r'<a href="/assessments/\d+/case.yaml" id="download-case" download>Case file \(YAML\)</a>', page)
+    assert workbench.get(f"/assessments/{aid}/case.yaml").headers["content-disposition"].startswith("attachment;")

@@ -33,6 +33,7 @@ from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
 from kansrijk.text import Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
+from kansrijk.web.choices import condition_choices, condition_names
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
@@ -69,7 +70,7 @@ def change_parts(model: Model, lang: Language, after: Report) -> Any:
     """_change_macros.j2 (what changed, in the words of `kansrijk whatif`), for HTML."""
     return html_environment().get_template("_change_macros.j2").make_module(dict(
         t=report_labels().resolve(lang), g=glossary().terms(lang), lang=lang,
-        names={c.id: c.name(lang) for c in model.kb.conditions},
+        names=dict(condition_choices(model.kb, lang)),
         name_of=lambda node: model.advisor.name_of(node, lang), detail=False, report=after, width=100))
 
 
@@ -116,7 +117,7 @@ def whatif_fields(a: Assessed, form: FormData | None) -> list[dict[str, Any]]:
 def page_context(request: Request, a: Assessed) -> dict[str, Any]:
     report, rt = a.report, report_labels().resolve(a.lang)
     return {
-        "a": a.view, "report": report, "s": report_parts(report), "rt": rt, "names": names(report),
+        "a": a.view, "report": report, "s": report_parts(report), "rt": rt, "names": condition_names(report),
         "date": long_date(report.date, rt["report"]["months"]),
         "top": DEFAULT_TOP, "show_all": request.query_params.get("all") == "1",
         "targets": targets(a.model, a.lang), "fields": whatif_fields(a, None), "unknown_score": UNKNOWN_SCORE,
@@ -202,11 +203,7 @@ def whatif_context(a: Assessed, result: WhatIf) -> dict[str, Any]:
     shown = [c for c in result.changes if c.in_words()]
     return {"ch": change_parts(a.model, a.lang, result.after), "after": report_parts(result.after),
             "shown": shown, "certainty_only": len(result.changes) - len(shown),
-            "rt": report_labels().resolve(a.lang), "names": names(result.after), "top": DEFAULT_TOP}
-
-
-def names(report: Report) -> dict[str, str]:
-    return {c.id: c.name for c in report.conditions}
+            "rt": report_labels().resolve(a.lang), "names": condition_names(result.after), "top": DEFAULT_TOP}
 
 
 # -- downloads -------------------------------------------------------------------------------------
@@ -224,11 +221,14 @@ def report_download(request: Request) -> Response:
 
 
 def case_download(request: Request) -> Response:
-    """The assessment as the case file `kansrijk store export` writes, which `kansrijk advise` reads."""
-    store = get_store(request)
-    view = store.assessment(request.path_params["aid"])
-    return attachment(case_file_text(store.export_case(view.id)), "application/yaml; charset=utf-8",
-                      download_name(view, ".yaml"))
+    """The assessment as the case file `kansrijk store export` writes, which `kansrijk advise` reads.
+    A group assessment's file holds every respondent's own answers, which no page shows (privacy,
+    min_group): it is handed out only after a page that says so, once confirmed (`?confirm=1`)."""
+    view = get_store(request).assessment(request.path_params["aid"])
+    if view.case.respondents and request.query_params.get("confirm") != "1":
+        return render(request, "advice_case_confirm.html.j2", {
+            "a": view, "respondents": len(view.case.respondents), "name": download_name(view, ".yaml")})
+    return attachment(case_file_text(view.case), "application/yaml; charset=utf-8", download_name(view, ".yaml"))
 
 
 def attachment(body: str, media_type: str, filename: str) -> Response:
