@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, ValidationInfo, field_validator
 
 from kansrijk.errors import INPUT_LANGUAGE, InputError, MessageError, Msg, Problem, hint_allowed
-from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
+from kansrijk.text import LANGUAGES, FreeText, Language, Line, NonEmptyLine, Strict
 from kansrijk.vocabulary import level_value, score_value, suggest_id
 from kansrijk.yamlfile import parse_text, read_document, read_stdin, validate
 
@@ -60,14 +60,14 @@ Observations = Annotated[list[ObservableId], _empty_when_none(list)]
 class Respondent(Strict):
     """One partner's answers. Their name is never shown in any output (survey privacy)."""
 
-    name: str | None = None
-    organisation: NonEmpty
+    name: Line | None = None
+    organisation: NonEmptyLine
     scores: Scores = {}
     observations: Observations = []
 
 
 class Case(Strict):
-    name: NonEmpty
+    name: NonEmptyLine
     language: Language = "nl"
     characteristics: Characteristics = {}
     # None means "don't know": the indicator counts as unanswered.
@@ -79,7 +79,7 @@ class Case(Strict):
     min_group: Annotated[StrictInt, Field(ge=1)] = 3
     # the day of the assessment, shown on the report
     date: dt.date | None = None
-    notes: Annotated[str, _empty_when_none(str)] = ""
+    notes: Annotated[FreeText, _empty_when_none(str)] = ""
 
     @field_validator("observations")
     @classmethod
@@ -120,8 +120,9 @@ ALLOWED = {
 }
 
 
-def allowed_for(key: str):
-    return "nl, en" if ALLOWED[key] is None else Msg(ALLOWED[key])
+def allowed_for(key: str, table: dict[str, str | None] = ALLOWED):
+    """What key allows, from a table like ALLOWED: a message of the catalogue, or None for a language."""
+    return "nl, en" if table[key] is None else Msg(table[key])
 
 
 def load_case(source: str, kb) -> Case:
@@ -162,9 +163,10 @@ def _plain_yaml(problem: Problem, source: str, text: str | None) -> Problem:
     return replace(problem, message=Msg("vocab.yaml_tab"), allowed=Msg("vocab.yaml_tab_allowed"))
 
 
-def with_allowed(problem: Problem) -> Problem:
-    """The problem with what its top-level key allows, unless it says so itself."""
+def with_allowed(problem: Problem, table: dict[str, str | None] = ALLOWED) -> Problem:
+    """The problem with what its top-level key allows (in a case, or in the file table describes,
+    like ALLOWED), unless it says so itself."""
     top = problem.key.split(".")[0].split("[")[0]
-    if problem.allowed is None and top in ALLOWED:
-        return replace(problem, allowed=allowed_for(top))
+    if problem.allowed is None and top in table:
+        return replace(problem, allowed=allowed_for(top, table))
     return problem

@@ -45,13 +45,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BeforeValidator, Field, StrictInt, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, StrictInt, model_validator
 
-from kansrijk.case import Case, IndicatorId, ObservableId
+from kansrijk.case import Case, IndicatorId, ObservableId, with_allowed
 from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import KnowledgeBase, default_dir
 from kansrijk.limits import MAX_SURVEY_COLUMNS, MAX_SURVEY_ROWS
-from kansrijk.text import LANGUAGES, Language, NonEmpty, Strict
+from kansrijk.text import LANGUAGES, FreeText, Language, NonEmpty, NonEmptyLine, Strict, control_character
 from kansrijk.yamlfile import Document, read_bytes, read_document, validate
 
 # -- answers --------------------------------------------------------------------------------
@@ -412,10 +412,10 @@ class ObservationColumn(Strict):
 
 
 class Mapping(Strict):
-    name: NonEmpty | None = None
+    name: NonEmptyLine | None = None
     language: Language | None = None
     min_group: Annotated[StrictInt, Field(ge=1)] | None = None
-    notes: str | None = None
+    notes: FreeText | None = None
     sheet: NonEmpty | None = None
     organisation: Column
     respondent: Column | None = None
@@ -423,16 +423,16 @@ class Mapping(Strict):
     observations: list[ObservationColumn] = []
 
 
-MAPPING_ALLOWED = {  # what each key of a mapping allows, for messages (advice_templates/errors.yaml)
-    "name": Msg("survey.mapping_allowed.name"),
-    "language": "nl, en",
-    "min_group": Msg("survey.mapping_allowed.min_group"),
-    "notes": Msg("case.allowed.notes"),
-    "sheet": Msg("survey.mapping_allowed.sheet"),
-    "organisation": Msg("survey.mapping_allowed.organisation"),
-    "respondent": Msg("survey.mapping_allowed.respondent"),
-    "scores": Msg("survey.mapping_allowed.scores"),
-    "observations": Msg("survey.mapping_allowed.observations"),
+MAPPING_ALLOWED = {  # what each key of a mapping allows, as case.ALLOWED: messages of advice_templates/errors.yaml
+    "name": "survey.mapping_allowed.name",
+    "language": None,
+    "min_group": "survey.mapping_allowed.min_group",
+    "notes": "case.allowed.notes",
+    "sheet": "survey.mapping_allowed.sheet",
+    "organisation": "survey.mapping_allowed.organisation",
+    "respondent": "survey.mapping_allowed.respondent",
+    "scores": "survey.mapping_allowed.scores",
+    "observations": "survey.mapping_allowed.observations",
 }
 
 
@@ -457,7 +457,7 @@ def load_mapping(path: str | Path, kb: KnowledgeBase) -> tuple[Mapping, Source]:
     try:
         mapping = validate(Mapping, doc, context={"kb": kb})
     except InputError as error:
-        error.problems = [_with_allowed(p) for p in error.problems]
+        error.problems = [with_allowed(p, MAPPING_ALLOWED) for p in error.problems]
         raise
     source = Source(doc.name)
     source.lines[mapping.organisation] = doc.line(("organisation",))
@@ -472,13 +472,6 @@ def load_mapping(path: str | Path, kb: KnowledgeBase) -> tuple[Mapping, Source]:
     if problems:
         raise InputError(doc.name, problems)
     return mapping, source
-
-
-def _with_allowed(problem: Problem) -> Problem:
-    top = problem.key.split(".")[0].split("[")[0]
-    if problem.allowed is None and top in MAPPING_ALLOWED:
-        return Problem(problem.key, problem.message, problem.line, MAPPING_ALLOWED[top])
-    return problem
 
 
 def _mapping_conflicts(mapping: Mapping, doc: Document, raw_scores: list[tuple[str, str]]) -> list[Problem]:
@@ -679,8 +672,20 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
                                                       Msg("survey.beyond_header", cell=_show(cells[index]), width=width),
                                                       line=line)))
         respondent: dict[str, Any] = {}
+
+        def text_cell(column: str, role: str, key: str) -> None:
+            # line breaks and tabs become spaces; any other control character is refused, as in a case file
+            value = _SPACE.sub(" ", _show(cell(cells, column)))
+            problem = control_character(value, "line")
+            if problem is None:
+                respondent[key] = value
+            else:
+                index = located[column]
+                problems.append((line, index, Problem(Msg("survey.column_role", column=table.header[index],
+                                                          role=Msg(f"survey.role.{role}")), problem, line=line)))
+
         if mapping.respondent is not None and not is_empty(cell(cells, mapping.respondent)):
-            respondent["name"] = _SPACE.sub(" ", _show(cell(cells, mapping.respondent)))
+            text_cell(mapping.respondent, "respondent", "name")
         organisation = cell(cells, mapping.organisation)
         if is_empty(organisation):
             if mapping.organisation in located:
@@ -689,7 +694,7 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
                                                           role=Msg("survey.role.organisation")),
                                                       Msg("survey.no_organisation"), line=line)))
         else:
-            respondent["organisation"] = _SPACE.sub(" ", _show(organisation))
+            text_cell(mapping.organisation, "organisation", "organisation")
         scores: dict[str, int | None] = {}
         for column, indicator in score_columns:
             if column not in located:
@@ -736,9 +741,11 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
     if mapping.notes:
         case["notes"] = mapping.notes
     try:
-        Case.model_validate(case, context={"kb": kb})
-    except ValidationError as exc:  # pragma: no cover - the checks above should make this impossible
-        raise InputError(table.name, [Problem("", Msg("survey.case_invalid", reason=str(exc)))]) from None
+        # the checks above leave only the name to fail here: --name or the file's name, with a control character
+        validate(Case, Document(table.name, case, {}), context={"kb": kb})
+    except InputError as error:
+        error.problems = [with_allowed(p) for p in error.problems]
+        raise
 
     groups: dict[str, int] = {}
     for respondent in respondents:

@@ -10,7 +10,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from kansrijk.case import load_case
-from kansrijk.store import MAX_ID, NotFound, StaleEdit, Store, default_url
+from kansrijk.store import MAX_ID, InvalidValue, NotFound, StaleEdit, Store, default_url
 from kansrijk.store import database, migrate
 from kansrijk.store.schema import Base
 from tests.conftest import HEALTHCARE, ROOT
@@ -250,11 +250,33 @@ def test_deleting_an_assessment_removes_it_and_its_rows(store, model):
 
 
 def test_a_collaboration_needs_a_name_and_a_language(store):
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidValue) as empty:
         store.create_collaboration("  ", "nl")
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidValue) as german:
         store.create_collaboration("A", "de")
+    assert (empty.value.problem.key, german.value.problem.key) == ("name", "language")
     assert store.collaborations() == []
+
+
+@pytest.mark.parametrize(("field", "name", "notes"), [("name", "a\x00b", ""), ("name", "two\nlines", ""),
+                                                      ("notes", "A", "a\x00b"), ("notes", "A", "bell\x07")])
+def test_the_store_refuses_control_characters_whoever_calls_it(store, make_case, field, name, notes):
+    # PostgreSQL cannot store a NUL at all; the forms and case files refuse these first
+    cid = store.create_collaboration("Kept", "nl", "line one\n\tline two")
+    for call in (lambda: store.create_collaboration(name, "nl", notes),
+                 lambda: store.update_collaboration(cid, 1, name=name, language="nl", notes=notes)):
+        with pytest.raises(InvalidValue) as refused:
+            call()
+        assert refused.value.problem.key == field and "U+00" in refused.value.problem.said("en")
+    view = store.collaboration(cid)
+    assert (view.name, view.notes, view.version) == ("Kept", "line one\n\tline two", 1)
+    # a case built without validation (model_construct) is not trusted either
+    unchecked = make_case().model_copy(update={"notes": notes or "x\x00"})
+    with pytest.raises(InvalidValue):
+        store.save_assessment(cid, unchecked)
+    with pytest.raises(InvalidValue):
+        store.import_case(unchecked)
+    assert store.collaboration(cid).assessments == []
 
 
 def test_the_url_shown_hides_the_password():

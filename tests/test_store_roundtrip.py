@@ -142,6 +142,31 @@ def test_a_database_that_cannot_be_opened_is_bad_input(tmp_path):
     assert "cannot open the database" in said and "secret" not in said
 
 
+def newer_database(tmp_path) -> str:
+    """A database a newer kansrijk made: stamped with a revision these migrations do not hold."""
+    from sqlalchemy import create_engine
+
+    db = f"sqlite:///{tmp_path / 'newer.sqlite3'}"
+    Store(db).close()
+    engine = create_engine(db)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    engine.dispose()
+    return db
+
+
+def test_a_database_from_a_newer_kansrijk_is_bad_input_naming_both_revisions(tmp_path):
+    db = newer_database(tmp_path)
+    for command in (["store", "export", "--db", db, "-o", tmp_path / "out"], ["store", "import", "--db", db, CASES[0]],
+                    ["serve", "--db", db]):  # the workbench does not start either
+        said = kansrijk(*command, "--lang", "en", code=2)
+        assert "made by a newer kansrijk (revision 9999_future)" in said and "up to 0001" in said, said
+        assert "bug" not in said
+    assert "nieuwere kansrijk (revisie 9999_future)" in kansrijk("store", "export", "--db", db, "-o", tmp_path,
+                                                                 "--lang", "nl", code=2)
+    assert not (tmp_path / "out").exists()
+
+
 def test_export_refuses_a_file_as_its_folder(tmp_path):
     db = f"sqlite:///{tmp_path / 'x.sqlite3'}"
     kansrijk("store", "import", "--db", db, CASES[0])

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from kansrijk.case import Case
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.store import migrate
-from kansrijk.store.errors import NotFound, StaleEdit
+from kansrijk.store.errors import InvalidValue, NewerDatabase, NotFound, StaleEdit
 from kansrijk.store.rows import fill, to_case
 from kansrijk.store.schema import Assessment, Collaboration, Respondent, now
 from kansrijk.store.views import (AssessmentSummary, AssessmentView, CollaborationSummary, CollaborationView,
                                   in_order)
-from kansrijk.text import LANGUAGES
+from kansrijk.text import LANGUAGES, control_character
 
 DB_ENV = "KANSRIJK_DB"
 MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; any id above it names no row
@@ -57,14 +58,16 @@ def masked(url: str) -> str:
 
 def open_store(url: str | None = None) -> Store:
     """Store(url), with a database that cannot be opened (a malformed URL, an unknown driver, a
-    server that does not answer, a file in a missing folder) said as bad input naming the URL."""
+    server that does not answer, a file in a missing folder, a database a newer kansrijk made) said
+    as bad input naming the URL."""
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-
-    from kansrijk.errors import InputError, Msg, Problem
 
     url = url or default_url()
     try:
         return Store(url)
+    except NewerDatabase as error:
+        raise InputError(masked(url), [Problem("", Msg("store.newer_database", revision=error.revision, head=error.head),
+                                               allowed=Msg("store.newer_allowed"))]) from None
     except (ArgumentError, NoSuchModuleError, DBAPIError) as error:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         try:
@@ -166,7 +169,7 @@ class Store:
 
     def create_collaboration(self, name: str, language: str, notes: str = "") -> int:
         with self._transaction() as session:
-            row = Collaboration(**_checked(name, language), notes=notes)
+            row = Collaboration(**_checked(name, language, notes))
             session.add(row)
             session.flush()
             return row.id
@@ -176,8 +179,8 @@ class Store:
         with self._transaction() as session:
             row = self._collaboration(session, collaboration_id)
             _same_version(row, version, "collaboration")
-            checked = _checked(name, language)
-            row.name, row.language, row.notes = checked["name"], checked["language"], notes
+            checked = _checked(name, language, notes)
+            row.name, row.language, row.notes = checked["name"], checked["language"], checked["notes"]
 
     def save_assessment(self, collaboration_id: int, case: Case, assessment_id: int | None = None,
                         version: int | None = None) -> int:
@@ -195,7 +198,7 @@ class Store:
                 _same_version(row, version, "assessment")
                 # one new version, also when only child rows change: the row itself is written
                 row.updated_at = now()
-            fill(session, row, case)
+            fill(session, row, _checked_case(case))
             session.flush()
             return row.id
 
@@ -220,12 +223,12 @@ class Store:
                     .where(Collaboration.name == case.name, Collaboration.language == case.language)
                     .order_by(Collaboration.id).limit(1)).first()
                 if collaboration is None:
-                    collaboration = Collaboration(**_checked(case.name, case.language), notes="")
+                    collaboration = Collaboration(**_checked(case.name, case.language, ""))
                     session.add(collaboration)
                     session.flush()
                 row = Assessment(collaboration_id=collaboration.id)
                 session.add(row)
-                fill(session, row, case)
+                fill(session, row, _checked_case(case))
                 session.flush()
                 out.append((collaboration.id, row.id))
         return out
@@ -268,10 +271,29 @@ def _same_version(row, version: int | None, kind: str) -> None:
         raise StaleEdit(kind, row.id)
 
 
-def _checked(name: str, language: str) -> dict[str, str]:
-    """A collaboration's name and language as stored; the forms and case files check them first,
-    so a wrong one here is a caller's mistake."""
+def _checked(name: str, language: str, notes: str) -> dict[str, str]:
+    """A collaboration's name, language and notes as stored; the forms and case files check them
+    first, the store again, as it trusts no caller (PostgreSQL cannot even store a NUL)."""
     name = name.strip()
-    if not name or language not in LANGUAGES:
-        raise ValueError(f"a collaboration needs a non-empty name and a language in {LANGUAGES}: {name!r}, {language!r}")
-    return {"name": name, "language": language}
+    if not name:
+        raise InvalidValue(Problem("name", Msg("store.name_allowed")))
+    if language not in LANGUAGES:
+        raise InvalidValue(Problem("language", Msg("not_allowed", value=language), allowed=Msg("store.language_allowed")))
+    _plain_text("name", name, "line")
+    _plain_text("notes", notes, "text")
+    return {"name": name, "language": language, "notes": notes}
+
+
+def _checked_case(case: Case) -> Case:
+    """A case's texts checked as Case checks them, also for a case built without validation."""
+    _plain_text("notes", case.notes, "text")
+    for place, respondent in enumerate(case.respondents):
+        _plain_text(f"respondents[{place}].organisation", respondent.organisation, "line")
+        _plain_text(f"respondents[{place}].name", respondent.name or "", "line")
+    return case
+
+
+def _plain_text(key: str, value: str, kind) -> None:
+    problem = control_character(value, kind)
+    if problem is not None:
+        raise InvalidValue(Problem(key, problem))
