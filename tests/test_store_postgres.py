@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, inspect
 
 from kansrijk.batch import Options, advice_text
 from kansrijk.case import load_case
-from kansrijk.store import StaleEdit, Store
+from kansrijk.store import MAX_ID, InvalidValue, NotFound, StaleEdit, Store
 from kansrijk.store.exchange import export_all, import_files
 from tests.conftest import ROOT
 from tests.test_store import GROUP, check_migrations
@@ -108,4 +108,25 @@ def test_examples_come_back_with_the_same_advice(postgres, model, tmp_path):
     with pytest.raises(StaleEdit):
         store.save_assessment(view.collaboration_id, view.case, view.id, view.version)
     assert [c.name for c in store.collaborations("ZORGALLIANTIE WEST")] == [imported[0].name]
+    store.close()
+
+
+def test_ids_beyond_the_integer_column_and_control_characters_are_refused_before_the_database(postgres, make_case):
+    # PostgreSQL itself would fail on both: an id above 2**31-1 is out of range, a NUL cannot be stored
+    store = Store(postgres.new_database("refusals"))
+    cid = store.create_collaboration("A", "nl")
+    aid = store.save_assessment(cid, make_case())
+    for ident in (MAX_ID + 1, 10**23):
+        for call in (lambda: store.assessment(ident), lambda: store.collaboration(ident),
+                     lambda: store.save_assessment(cid, make_case(), ident, 1), lambda: store.delete_assessment(ident, 1)):
+            with pytest.raises(NotFound):
+                call()
+    for name, notes in (("a\x00b", ""), ("A", "a\x00b")):
+        with pytest.raises(InvalidValue):
+            store.create_collaboration(name, "nl", notes)
+        with pytest.raises(InvalidValue):
+            store.update_collaboration(cid, 1, name=name, language="nl", notes=notes)
+    with pytest.raises(InvalidValue):
+        store.save_assessment(cid, make_case().model_copy(update={"notes": "a\x00b"}), aid, 1)
+    assert store.collaboration(cid).version == 1 and store.assessment(aid).version == 1
     store.close()
