@@ -220,6 +220,8 @@ def test_user_text_is_escaped(workbench, model):
     ("node=<b>", 404, "node", ["<b>"]),
     ("assessment=abc", 400, "assessment", ["abc"]),
     ("assessment=99999999999999", 400, "assessment", ["2147483647"]),
+    ("assessment=%C2%B2", 400, "assessment", ["'²' is not a whole number", "from 1 to 2147483647"]),
+    ("assessment=0", 400, "assessment", ["'0' is out of range", "from 1 to 2147483647"]),
 ])
 def test_a_bad_parameter_gets_a_clear_message_naming_it(workbench, query, status, field, words):
     page = workbench.get(f"/learn?{query}&lang=en")
