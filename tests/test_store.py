@@ -237,6 +237,40 @@ def test_ids_no_row_can_have_are_not_found(store, make_case, ident):
     assert store.assessment(aid).version == 1
 
 
+def test_last_cases_reads_every_collaboration_s_last_case_in_a_fixed_number_of_queries(store, model, make_case):
+    from sqlalchemy import event
+
+    queries = []
+    event.listen(store.engine, "before_cursor_execute", lambda *args: queries.append(args[2]))
+    group = load_case(str(GROUP), model.kb)
+
+    def count(search: str = "") -> int:
+        queries.clear()
+        store.last_cases(search)
+        return len(queries)
+
+    def add(number: int) -> None:
+        cid = store.create_collaboration(f"Netwerk {number}", "nl")
+        store.save_assessment(cid, make_case(date=dt.date(2026, 1, 2), notes="last"))
+        store.save_assessment(cid, group)  # undated: the last in the order
+        store.save_assessment(cid, make_case(date=dt.date(2025, 1, 2), notes="first"))
+
+    empty = store.create_collaboration("Zonder metingen", "en")
+    add(1)
+    few = count()
+    for number in range(2, 31):
+        add(number)
+    assert count() == few
+    listed = store.last_cases()
+    assert [summary for summary, _ in listed] == store.collaborations()
+    assert [(summary.id, case) for summary, case in listed if summary.id == empty] == [(empty, None)]
+    for summary, case in listed:
+        if summary.last is not None:
+            assert case == store.assessment(summary.last.id).case
+            assert case.respondents == group.respondents and case.name == summary.name
+    assert [summary.name for summary, _ in store.last_cases("netwerk 3")] == ["Netwerk 3", "Netwerk 30"]
+
+
 def test_deleting_an_assessment_removes_it_and_its_rows(store, model):
     case = load_case(str(GROUP), model.kb)
     cid, aid = store.import_case(case)

@@ -31,6 +31,7 @@ from kansrijk.text import LANGUAGES, control_character
 
 DB_ENV = "KANSRIJK_DB"
 MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; any id above it names no row
+ID_BATCH = 500  # ids asked for in one IN (...): far below any database's limit of parameters
 
 
 def default_url() -> str:
@@ -122,24 +123,23 @@ class Store:
 
     def collaborations(self, search: str = "") -> list[CollaborationSummary]:
         """Every collaboration whose name holds search (any case), by name."""
-        needle = search.strip().casefold()
         with self._sessions() as session:
-            rows = session.execute(select(Collaboration.id, Collaboration.name, Collaboration.language,
-                                          Collaboration.notes)).all()
-            # filtered here, not in SQL: casefold() knows every alphabet, SQLite's lower() only ASCII
-            rows = [row for row in rows if needle in row.name.casefold()]
-            found = session.execute(select(Assessment.id, Assessment.collaboration_id, Assessment.date,
-                                           Assessment.version)).all()
-        assessments: dict[int, list[AssessmentSummary]] = {row.id: [] for row in rows}
-        for row in found:
-            if row.collaboration_id in assessments:
-                assessments[row.collaboration_id].append(AssessmentSummary(*row))
-        out = []
-        for row in sorted(rows, key=lambda row: (row.name.casefold(), row.id)):
-            ordered = in_order(assessments[row.id])
-            out.append(CollaborationSummary(row.id, row.name, row.language, row.notes,
-                                            ordered[-1] if ordered else None, len(ordered)))
-        return out
+            return _summaries(session, search)
+
+    def last_cases(self, search: str = "") -> list[tuple[CollaborationSummary, Case | None]]:
+        """collaborations(search), each with the case of its last assessment (None without one, or
+        when it was deleted between the two reads): what the list page shows, read in a fixed
+        number of queries however many collaborations there are."""
+        with self._sessions() as session:
+            summaries = _summaries(session, search)
+            wanted = [summary.last.id for summary in summaries if summary.last is not None]
+            cases = {}
+            for start in range(0, len(wanted), ID_BATCH):
+                rows = session.scalars(_with_children(select(Assessment))
+                                       .options(selectinload(Assessment.collaboration))
+                                       .where(Assessment.id.in_(wanted[start:start + ID_BATCH]))).all()
+                cases.update((row.id, to_case(row.collaboration, row)) for row in rows)
+        return [(summary, None if summary.last is None else cases.get(summary.last.id)) for summary in summaries]
 
     def collaboration(self, collaboration_id: int) -> CollaborationView:
         with self._sessions() as session:
@@ -163,6 +163,8 @@ class Store:
         return [(summary, by_summary[summary]) for summary in in_order(list(by_summary))]
 
     def export_case(self, assessment_id: int) -> Case:
+        """The case an assessment holds, as `kansrijk store export` writes it: assessment(id).case,
+        for a caller that wants only the case (one that holds the view already uses view.case)."""
         return self.assessment(assessment_id).case
 
     # -- writing ----------------------------------------------------------------------------
@@ -249,6 +251,26 @@ class Store:
         if row is None:
             raise NotFound("assessment", assessment_id)
         return row
+
+
+def _summaries(session: Session, search: str) -> list[CollaborationSummary]:
+    needle = search.strip().casefold()
+    rows = session.execute(select(Collaboration.id, Collaboration.name, Collaboration.language,
+                                  Collaboration.notes)).all()
+    # filtered here, not in SQL: casefold() knows every alphabet, SQLite's lower() only ASCII
+    rows = [row for row in rows if needle in row.name.casefold()]
+    found = session.execute(select(Assessment.id, Assessment.collaboration_id, Assessment.date,
+                                   Assessment.version)).all()
+    assessments: dict[int, list[AssessmentSummary]] = {row.id: [] for row in rows}
+    for row in found:
+        if row.collaboration_id in assessments:
+            assessments[row.collaboration_id].append(AssessmentSummary(*row))
+    out = []
+    for row in sorted(rows, key=lambda row: (row.name.casefold(), row.id)):
+        ordered = in_order(assessments[row.id])
+        out.append(CollaborationSummary(row.id, row.name, row.language, row.notes,
+                                        ordered[-1] if ordered else None, len(ordered)))
+    return out
 
 
 def _possible(ident: int) -> bool:
