@@ -28,6 +28,7 @@ from kansrijk.web.pages import CSRF_SESSION_KEY
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SECRET = "test-secret-not-for-use"
+TEST_HOST = "testserver"  # the Host TestClient sends; allowed here only, never by the app itself
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
 
 
@@ -62,14 +63,17 @@ class Workbench(TestClient):
         return self.post(url, data={**(data or {}), "csrf_token": self.csrf_token()}, files=files, **kwargs)
 
 
-def make_workbench(folder: Path, password: str | None = None) -> Workbench:
-    """A workbench on a new SQLite database in folder; with password, it needs a login."""
+def make_workbench(folder: Path, password: str | None = None, **options) -> Workbench:
+    """A workbench on a new SQLite database in folder; with password, it needs a login. `options`
+    go to create_app (allowed_hosts: TestClient's host is added)."""
     from kansrijk.store import Store
     from kansrijk.web.app import create_app
-    from kansrijk.web.security import hash_password
+    from kansrijk.web.security import LOOPBACK_HOSTS, hash_password
 
     store = Store("sqlite:///" + str(folder / "workbench.db"))
-    app = create_app(store, password_hash=hash_password(password) if password else None, secret_key=SECRET)
+    options["allowed_hosts"] = (*options.get("allowed_hosts", LOOPBACK_HOSTS), TEST_HOST)
+    app = create_app(store, password_hash=hash_password(password) if password else None, secret_key=SECRET,
+                     **options)
     return Workbench(app, store)
 
 

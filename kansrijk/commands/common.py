@@ -29,6 +29,8 @@ class LanguageChoice(click.Choice):
 
 
 LANG = LanguageChoice(["nl", "en"])
+DB_HELP = ("The database: a URL such as sqlite:////path/to/kansrijk.sqlite3 or postgresql://user@host/db. "
+           "Default: $KANSRIJK_DB, else kansrijk.sqlite3 in your data folder.")  # serve and store
 FORMATS_DATA = ("text", "json")  # for listings that have no markdown form
 
 

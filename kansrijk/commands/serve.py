@@ -7,13 +7,12 @@ import os
 
 import click
 
-from kansrijk.commands.common import LANG
+from kansrijk.commands.common import DB_HELP, LANG
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # reachable from this computer only
+ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every address of this computer
 PASSWORD_ENV = "KANSRIJK_PASSWORD"
 SECRET_ENV = "KANSRIJK_SECRET"  # signs the session cookie; random per process when unset
-DB_HELP = ("The database: a URL such as sqlite:////path/to/kansrijk.sqlite3 or postgresql://user@host/db. "
-           "Default: $KANSRIJK_DB, else kansrijk.sqlite3 in your data folder.")
 
 
 def read_password(password_file: str | None) -> str | None:
@@ -22,8 +21,12 @@ def read_password(password_file: str | None) -> str | None:
     from kansrijk.errors import InputError, Msg, Problem
 
     if password_file is not None:
-        with open(password_file, encoding="utf-8") as file:
-            lines = file.read().splitlines()
+        try:
+            with open(password_file, encoding="utf-8") as file:
+                lines = file.read().splitlines()
+        except UnicodeDecodeError:
+            raise InputError(password_file, [Problem("", Msg("not_utf8"), allowed=Msg("serve.password_file_allowed"))]) \
+                from None
         password, where = (lines[0] if lines else ""), password_file
     elif PASSWORD_ENV in os.environ:
         password, where = os.environ[PASSWORD_ENV], PASSWORD_ENV
@@ -34,19 +37,61 @@ def read_password(password_file: str | None) -> str | None:
     return password
 
 
+def check_tls(certfile: str | None, keyfile: str | None) -> bool:
+    """Whether to serve over TLS: both files given, readable, a certificate and its private key in PEM;
+    neither given: no TLS. Anything else is bad input (exit code 2), said before anything starts."""
+    import ssl
+
+    from kansrijk.errors import InputError, Msg, Problem
+
+    if certfile is None and keyfile is None:
+        return False
+    if certfile is None or keyfile is None:
+        given = "--ssl-certfile" if keyfile is None else "--ssl-keyfile"
+        raise InputError(given, [Problem("", Msg("serve.tls_pair"), allowed=Msg("serve.tls_allowed"))])
+    for path in (certfile, keyfile):
+        open(path, "rb").close()  # OSError, with the file's name: the command's 'cannot read' message
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except ssl.SSLError:
+        raise InputError(f"{certfile}, {keyfile}", [Problem("", Msg("serve.tls_invalid"),
+                                                            allowed=Msg("serve.tls_allowed"))]) from None
+    return True
+
+
+def host_names(host: str, also: tuple[str, ...]) -> list[str]:
+    """The names the workbench answers to: this computer's own, the address it listens on, the names
+    given with --allow-host, and on every address (0.0.0.0, ::) this computer's name and addresses."""
+    import socket
+
+    names = [*LOCAL_HOSTS, host, *also]
+    if host in ANY_ADDRESS:
+        names += [socket.gethostname(), socket.getfqdn()]
+        try:
+            names += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+        except OSError:  # a computer whose name does not resolve: --allow-host names its addresses
+            pass
+    return list(dict.fromkeys(name.lower() for name in names if name))
+
+
 @click.command()
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on. Any other than 127.0.0.1, localhost or ::1 needs a password.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another name or address the browser reaches the workbench by, such as a TLS proxy's "
+                   "(repeatable). Requests naming any other host are refused.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535), help="The port to listen on.")
 @click.option("--password-file", type=click.Path(dir_okay=False), metavar="FILE",
               help=f"A file whose first line is the password (else ${PASSWORD_ENV}). With a password every "
                    "page needs a login.")
+@click.option("--ssl-certfile", metavar="FILE", help="Serve over HTTPS with this certificate (PEM); with --ssl-keyfile.")
+@click.option("--ssl-keyfile", metavar="FILE", help="The certificate's private key (PEM); with --ssl-certfile.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the workbench in the web browser.")
 @click.option("--lang", type=LANG, help="Language of the messages here; default: $KANSRIJK_LANG, else English. "
                                          "The pages have their own switch.")
-def serve(db: str | None, host: str, port: int, password_file: str | None, open_browser: bool,
-          lang: str | None) -> None:
+def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, password_file: str | None,
+          ssl_certfile: str | None, ssl_keyfile: str | None, open_browser: bool, lang: str | None) -> None:
     """Start the workbench: collaborations and their dated assessments in a database, the advice
     with why and what-if, their history, and the causal graph to learn from, in the browser.
 
@@ -55,11 +100,15 @@ def serve(db: str | None, host: str, port: int, password_file: str | None, open_
     every page needs a login. The session cookie is signed with $KANSRIJK_SECRET, else with a
     key made when it starts (a restart then logs everyone out). Ctrl+C stops it.
 
+    Without TLS the password travels over the network in clear text: give --ssl-certfile and
+    --ssl-keyfile, or put a proxy that speaks HTTPS in front (and name it with --allow-host).
+    It answers only to this computer's own names, the --host and the --allow-host names.
+
     \b
     Example:
       kansrijk serve --open
       kansrijk serve --db postgresql://adviseur@dbserver/kansrijk
-      KANSRIJK_PASSWORD=... kansrijk serve --host 0.0.0.0 --port 8080
+      KANSRIJK_PASSWORD=... kansrijk serve --host 0.0.0.0 --port 8443 --ssl-certfile cert.pem --ssl-keyfile key.pem
     """
     from kansrijk.errors import InputError, Msg, Problem, error_language
     from kansrijk.escape import plain_text
@@ -69,6 +118,7 @@ def serve(db: str | None, host: str, port: int, password_file: str | None, open_
     if password is None and host not in LOCAL_HOSTS:
         raise InputError("--host", [Problem("", Msg("serve.needs_password", host=host),
                                             allowed=Msg("serve.password_allowed"))])
+    tls = check_tls(ssl_certfile, ssl_keyfile)
 
     import logging
     import threading
@@ -81,17 +131,22 @@ def serve(db: str | None, host: str, port: int, password_file: str | None, open_
     from kansrijk.web.security import hash_password
 
     store = open_store(db)
+    hosts = host_names(host, allow_hosts)
     app = create_app(store, password_hash=hash_password(password) if password else None,
-                     secret_key=os.environ.get(SECRET_ENV) or None)
+                     secret_key=os.environ.get(SECRET_ENV) or None, allowed_hosts=hosts, https_only=tls)
     del password  # only its hash is kept
-    address = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    address = f"{'https' if tls else 'http'}://{f'[{host}]' if ':' in host else host}:{port}/"
     login = Msg("serve.login") if app.state.password_hash else ""
     click.echo(plain_text(Msg("serve.started", db=store.url, address=address, login=login).render(lang)))
+    click.echo(plain_text(Msg("serve.hosts", hosts=", ".join(hosts)).render(lang)))
+    if app.state.password_hash and not tls:
+        click.echo(plain_text(Msg("serve.clear_password").render(lang)), err=True)
     # the trace of an error on a page goes here (the page shows only its id)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, [address]).start()
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info")
+        uvicorn.run(app, host=host, port=port, log_level="info",
+                    **({"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if tls else {}))
     finally:
         store.close()

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import LANG
+from kansrijk.commands.common import DB_HELP, LANG
 
-DB_HELP = ("The database: a URL such as sqlite:////path/to/kansrijk.sqlite3 or postgresql://user@host/db. "
-           "Default: $KANSRIJK_DB, else kansrijk.sqlite3 in your data folder.")
 LANG_HELP = "Language of the messages; default: $KANSRIJK_LANG, else English."
 
 

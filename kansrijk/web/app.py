@@ -1,9 +1,11 @@
 """The workbench as one Starlette app: the core pages, the editor, the advice and the learning
-pages, the static files, and the middleware that keeps it safe (session, errors, login, CSRF)."""
+pages, the static files, and the middleware that keeps it safe (host names, session, errors, login,
+CSRF)."""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
@@ -16,8 +18,10 @@ from starlette.staticfiles import StaticFiles
 from kansrijk.model import load_model
 from kansrijk.store.errors import NotFound
 from kansrijk.web import routes_advice, routes_collaborations, routes_editor, routes_learn, routes_login
-from kansrijk.web.failures import ErrorPages, forbidden, http_error, not_found
-from kansrijk.web.security import CSRFProtection, LoginRequired, SecurityHeaders
+from kansrijk.web.failures import ErrorPages, http_error, not_found, refusal
+from kansrijk.web.security import (
+    LOOPBACK_HOSTS, AllowedHosts, CSRFProtection, EndedSessions, LoginRequired, LoginThrottle, SecurityHeaders,
+)
 
 if TYPE_CHECKING:
     from kansrijk.store import Store
@@ -26,9 +30,14 @@ SESSION_COOKIE = "kansrijk_session"
 SESSION_HOURS = 12  # a working day; then log in again
 
 
-def create_app(store: Store, *, password_hash: str | None = None, secret_key: str | None = None) -> Starlette:
+def create_app(store: Store, *, password_hash: str | None = None, secret_key: str | None = None,
+               allowed_hosts: Iterable[str] = LOOPBACK_HOSTS, https_only: bool = False) -> Starlette:
     """The app on `store`. With `password_hash` (security.hash_password) every page needs a login.
-    Without `secret_key` the session is signed with a key of this process only."""
+    Without `secret_key` the session is signed with a key of this process only. It answers only
+    requests to one of `allowed_hosts` (host names or addresses; IPv6 with or without brackets).
+    With `https_only` (served over TLS) the browser sends the session cookie over HTTPS only."""
+    hosts = tuple(allowed_hosts)
+    ended = EndedSessions(max_age=SESSION_HOURS * 3600)
     routes = [
         *routes_login.routes, *routes_collaborations.routes,
         *routes_editor.routes, *routes_advice.routes, *routes_learn.routes,
@@ -38,14 +47,21 @@ def create_app(store: Store, *, password_hash: str | None = None, secret_key: st
         # outermost first: the headers on every response, then the session every layer below reads
         Middleware(SecurityHeaders),
         Middleware(SessionMiddleware, secret_key=secret_key or secrets.token_urlsafe(32),
-                   session_cookie=SESSION_COOKIE, max_age=SESSION_HOURS * 3600, same_site="lax"),
+                   session_cookie=SESSION_COOKIE, max_age=SESSION_HOURS * 3600, same_site="lax",
+                   https_only=https_only),
         Middleware(ErrorPages),
-        Middleware(LoginRequired, password_hash=password_hash),
-        Middleware(CSRFProtection, refuse=forbidden),
+        Middleware(AllowedHosts, hosts=hosts, refuse=refusal(400, "error_host")),
+        Middleware(LoginRequired, password_hash=password_hash, ended=ended),
+        # a page of this computer's other sites shares the loopback names: only the other names
+        # (a TLS proxy's) may stand for this host in an Origin
+        Middleware(CSRFProtection, refuse=refusal,
+                   trusted_hosts=[host for host in hosts if host.strip("[]") not in LOOPBACK_HOSTS]),
     ]
     app = Starlette(routes=routes, middleware=middleware,
                     exception_handlers={NotFound: not_found, HTTPException: http_error})
     app.state.store = store
     app.state.model = load_model()  # once per process (load_model is cached), shared by every request
     app.state.password_hash = password_hash
+    app.state.ended_sessions = ended
+    app.state.login_throttle = LoginThrottle()
     return app

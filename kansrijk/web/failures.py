@@ -15,13 +15,15 @@ from kansrijk.web.pages import render
 
 log = logging.getLogger("kansrijk.web")
 
-# the statuses with a message of their own in labels_common.yaml (error_<status>); others get the generic one
-MESSAGES = (400, 403, 404, 405, 413, 500)
 
 
-def error_page(request: Request, status: int, error_id: str | None = None) -> Response:
+def error_page(request: Request, status: int, error_id: str | None = None, message: str | None = None,
+               **values: object) -> Response:
+    """The error page: the label `message` of labels_common.yaml filled with `values`; by default
+    error_<status> where there is one, else error_other."""
+    context = {"status": status, "error_id": error_id, "message": message, "values": values}
     try:
-        return render(request, "error.html.j2", {"status": status, "error_id": error_id}, status_code=status)
+        return render(request, "error.html.j2", context, status_code=status)
     except Exception:  # the page itself failed: say the least, still without a trace
         log.exception("error page %s failed (error id %s)", status, error_id)
         return PlainTextResponse(f"{status} {error_id or ''}".strip(), status_code=status)
@@ -36,9 +38,13 @@ async def not_found(request: Request, exc: Exception) -> Response:
     return error_page(request, 404)
 
 
-async def forbidden(scope: Scope, receive: Receive, send: Send) -> None:
-    """The page for a request refused by the CSRF check."""
-    await error_page(Request(scope, receive), 403)(scope, receive, send)
+def refusal(status: int, message: str | None = None, **values: object) -> ASGIApp:
+    """The page for a request the middleware refuses (security.py), as an ASGI app."""
+
+    async def refuse(scope: Scope, receive: Receive, send: Send) -> None:
+        await error_page(Request(scope, receive), status, None, message, **values)(scope, receive, send)
+
+    return refuse
 
 
 class ErrorPages:

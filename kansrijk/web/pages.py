@@ -10,11 +10,14 @@ from __future__ import annotations
 import secrets
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
+from starlette.datastructures import URL
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import HTMLResponse
+from starlette.routing import Match
 
 from kansrijk.cache import template_cache
 from kansrijk.knowledgebase import default_dir
@@ -116,13 +119,40 @@ def environment() -> Environment:
     return env
 
 
+def _has_get(request: Request, path: str) -> bool:
+    """Whether the app answers GET at path (a route matches it fully for GET)."""
+    scope = {**request.scope, "method": "GET", "path": path}
+    return any(route.matches(scope)[0] is Match.FULL for route in request.app.routes)
+
+
+def _switch_language_url(request: Request, lang: Language, switch_path: str | None) -> str:
+    """The same page in language `lang`, as a path on this site (whatever Host the request named).
+    A page answering a POST has no address of its own to load again: the link goes to the path a
+    page names (`switch_path`), else the same path when it also answers GET, else the page the form
+    was sent from (its Referer, when on this site), else the nearest path above that answers GET."""
+    url = request.url
+    if request.method not in ("GET", "HEAD"):
+        referer = urlsplit(request.headers.get("referer", ""))
+        if switch_path:
+            url = URL(switch_path)
+        elif _has_get(request, url.path):
+            pass
+        elif referer.netloc == request.headers.get("host") and _has_get(request, referer.path):
+            url = URL(urlunsplit(("", "", referer.path, referer.query, "")))
+        else:
+            path = url.path
+            while path != "/" and not _has_get(request, path):
+                path = path.rsplit("/", 1)[0] or "/"
+            url = URL(path)
+    return url.path + "?" + str(url.include_query_params(lang=lang).query)
+
+
 def render(request: Request, template: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
     """A page: the template with the request's language, labels and CSRF token, and `context`."""
     lang = ui_language(request)
     other = "en" if lang == "nl" else "nl"
     token = csrf_token(request)
-    # the same page in the other language, as a path on this site (whatever Host the request named)
-    switch = request.url.path + "?" + str(request.url.include_query_params(lang=other).query)
+    switch = _switch_language_url(request, other, (context or {}).get("switch_path"))
     page = environment().get_template(template).render(
         request=request, lang=lang, other_lang=other, switch_language_url=switch, t=ui_labels(lang),
         csrf_token=token, csrf_field=lambda: Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),

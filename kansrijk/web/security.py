@@ -1,5 +1,8 @@
-"""Safe by default: CSRF on every unsafe request, a login when a password is set, the password
-kept only as a salted scrypt hash, and response headers that keep every request on this machine.
+"""Safe by default: only the workbench's own host names are answered (no DNS rebinding), an unsafe
+request must come from the workbench's own pages (Origin or Referer) and carry the CSRF token, a login
+when a password is set (the password kept only as a salted scrypt hash, failed attempts slowed down,
+a logged-out session refused even with a copy of its cookie), forms of bounded size, and response
+headers that keep every request on this machine.
 
 The middlewares are plain ASGI so that they see every request, whatever route handles it; route
 handlers never check a token or a login themselves.
@@ -9,10 +12,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import re
 import secrets
-from urllib.parse import quote
+import threading
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import quote, urlsplit
 
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
+from starlette.datastructures import Headers
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,7 +34,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # scrypt's cost: 2**14 x 8 x 1 uses 16 MB and about 50 ms, the parameters Python's docs suggest
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MAX_FORM_BYTES = 50 * 1024 * 1024  # a form, uploads included, read to find the CSRF token
+# Starlette's own limits on a form (Request.form's defaults), named on the page that refuses one
+MAX_FORM_FIELDS = 1000
+MAX_FIELD_BYTES = 1024 * 1024
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")  # the names this computer alone reaches the workbench by
 SESSION_USER = "user"
+SESSION_ID = "sid"  # a random id per login, so that logging out can end that session on the server
+# failed logins from one address: this many are free, then each next attempt waits FAILURE_WAIT
+# seconds, doubling with every further failure, at most MAX_WAIT
+FREE_FAILURES = 5
+FAILURE_WAIT = 30
+MAX_WAIT = 15 * 60
 # pages anyone may see: the login form and what it needs
 PUBLIC_PATHS = ("/login", "/static/")
 
@@ -77,12 +97,98 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+_HOST = re.compile(r"(?:\[(?P<ip6>[0-9a-f:.]+)\]|(?P<name>[a-z0-9._-]+))(?::\d{1,5})?")
+
+
+def host_name(netloc: str | None) -> str | None:
+    """The host a Host header or a URL's netloc names, lowercased, IPv6 without brackets
+    ('[::1]:8765' -> '::1'); None when it is not one."""
+    match = _HOST.fullmatch((netloc or "").strip().lower())
+    return (match["ip6"] or match["name"]) if match else None
+
+
+class AllowedHosts:
+    """Answers only a request whose Host header is one of the workbench's names: a page elsewhere
+    whose name was made to resolve to this computer (DNS rebinding) gets `refuse`, never a page."""
+
+    def __init__(self, app: ASGIApp, hosts: Iterable[str], refuse: ASGIApp):
+        self.app = app
+        self.hosts = frozenset(host_name(host) or host for host in hosts)
+        self.refuse = refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or host_name(Headers(scope=scope).get("host")) in self.hosts:
+            await self.app(scope, receive, send)
+        else:
+            await self.refuse(scope, receive, send)
+
+
+class EndedSessions:
+    """The sessions logged out of in this process: a copy of such a session's cookie is refused,
+    though its signature still holds. Each is kept as long as a cookie of it could be valid."""
+
+    def __init__(self, max_age: float, clock: Callable[[], float] = time.monotonic):
+        self.max_age = max_age
+        self.clock = clock
+        self._ended: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def end(self, session_id: str) -> None:
+        now = self.clock()
+        with self._lock:
+            self._ended = {sid: at for sid, at in self._ended.items() if now - at < self.max_age}
+            self._ended[session_id] = now
+
+    def __contains__(self, session_id: object) -> bool:
+        with self._lock:
+            return session_id in self._ended
+
+
+class LoginThrottle:
+    """Failed logins per client address, in this process: FREE_FAILURES in a row are free, then each
+    next attempt waits FAILURE_WAIT seconds after the last, doubling with every failure, at most
+    MAX_WAIT. An attempt counts as failed from its start (cleared when it succeeds), so attempts
+    sent all at once are counted too."""
+
+    FORGET = 24 * 3600  # an address quiet this long starts afresh
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self._failures: dict[str, tuple[int, float]] = {}  # address -> (failures in a row, time of the last)
+        self._lock = threading.Lock()
+
+    def begin(self, address: str) -> int:
+        """0 when address may try now (the attempt then counts as failed until `succeeded`), else the
+        seconds it must wait."""
+        now = self.clock()
+        with self._lock:
+            self._failures = {a: f for a, f in self._failures.items() if now - f[1] < self.FORGET}
+            count, last = self._failures.get(address, (0, now))
+            if count >= FREE_FAILURES:
+                wait = last + min(MAX_WAIT, FAILURE_WAIT * 2 ** (count - FREE_FAILURES)) - now
+                if wait > 0:
+                    return math.ceil(wait)
+            self._failures[address] = (count + 1, now)
+            return 0
+
+    def succeeded(self, address: str) -> None:
+        with self._lock:
+            self._failures.pop(address, None)
+
+
+def logged_in(session: dict, ended: EndedSessions) -> bool:
+    """Whether the session is a login that has not been logged out of."""
+    session_id = session.get(SESSION_ID)
+    return bool(session.get(SESSION_USER)) and isinstance(session_id, str) and session_id not in ended
+
+
 class LoginRequired:
     """With a password, every page but the login form needs a logged-in session."""
 
-    def __init__(self, app: ASGIApp, password_hash: str | None):
+    def __init__(self, app: ASGIApp, password_hash: str | None, ended: EndedSessions):
         self.app = app
         self.password_hash = password_hash
+        self.ended = ended
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or self.password_hash is None:
@@ -90,6 +196,8 @@ class LoginRequired:
             return
         connection = HTTPConnection(scope)
         path = scope["path"]
+        if connection.session.get(SESSION_USER) and not logged_in(connection.session, self.ended):
+            connection.session.clear()  # a logged-out session's copy: the browser gets a fresh one
         if connection.session.get(SESSION_USER) or path == "/login" or path.startswith(PUBLIC_PATHS[1]):
             await self.app(scope, receive, send)
             return
@@ -100,41 +208,75 @@ class LoginRequired:
 
 
 class CSRFProtection:
-    """Refuses every unsafe request whose token (form field or X-CSRF-Token header) is not the
-    session's. The body is read here once and handed on unchanged to the route."""
+    """Refuses every unsafe request sent from another site's page (its Origin, or else its Referer,
+    names another host than the request's own or one of `trusted_hosts`) or whose token (form field
+    or X-CSRF-Token header) is not the session's; and a form too large to read. The body is read
+    here once and handed on unchanged to the route.
 
-    def __init__(self, app: ASGIApp, refuse: ASGIApp):
+    `refuse(status, label, **values)` makes the error page's ASGI app."""
+
+    def __init__(self, app: ASGIApp, refuse: Callable[..., ASGIApp], trusted_hosts: Iterable[str] = ()):
         self.app = app
-        self.refuse = refuse  # the 403 page
+        self.refuse = refuse
+        self.trusted_hosts = frozenset(host_name(host) or host for host in trusted_hosts)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
             await self.app(scope, receive, send)
             return
+        headers = Headers(scope=scope)
+        if not self._same_site(headers):
+            await self.refuse(403, "error_other_site")(scope, receive, send)
+            return
+        too_large = self.refuse(413, "error_413", total_mb=MAX_FORM_BYTES // 2**20)
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > MAX_FORM_BYTES:  # said before a byte of it is read
+            await too_large(scope, receive, send)
+            return
         body = await _read_body(receive)
-        replay = _replay(body)
+        if body is None:
+            await too_large(scope, _replay(b""), send)
+            return
         expected = HTTPConnection(scope).session.get(CSRF_SESSION_KEY)
-        given = await _token(scope, body) if isinstance(expected, str) and expected else None
+        try:
+            given = await _token(scope, body) if isinstance(expected, str) and expected else None
+        except _Unreadable:
+            await self.refuse(400, "error_form_limits", fields=MAX_FORM_FIELDS,
+                              field_mb=MAX_FIELD_BYTES // 2**20)(scope, _replay(b""), send)
+            return
         if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
-            await self.refuse(scope, replay, send)
+            await self.refuse(403, "error_403")(scope, _replay(body), send)
             return
         await self.app(scope, _replay(body), send)
 
+    def _same_site(self, headers: Headers) -> bool:
+        """No Origin or Referer (a client that is not a page, such as a script with the token) or one
+        naming this very host, or a name the workbench is also reached by (a TLS proxy in front)."""
+        source = headers.get("origin") or headers.get("referer")
+        if source is None:
+            return True
+        netloc = urlsplit(source).netloc.lower()
+        return netloc == headers.get("host", "").lower() or host_name(netloc) in self.trusted_hosts
 
-async def _read_body(receive: Receive) -> bytes:
+
+class _Unreadable(Exception):
+    """A form Starlette will not read: too many fields, a field too large, or malformed."""
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    """The request's body; None when it is larger than MAX_FORM_BYTES."""
     chunks, size = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return b""
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_FORM_BYTES:
-            break  # the token cannot be trusted from a truncated form: refused below
+            return None
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
-    return b""
 
 
 def _replay(body: bytes) -> Receive:
@@ -160,8 +302,9 @@ async def _token(scope: Scope, body: bytes) -> str | None:
         return None
     request = Request(scope, _replay(body))
     try:
-        async with request.form() as form:
+        async with request.form(max_fields=MAX_FORM_FIELDS, max_files=MAX_FORM_FIELDS,
+                                max_part_size=MAX_FIELD_BYTES) as form:
             value = form.get(CSRF_FIELD)
-    except (MultiPartException, ValueError):  # a form that cannot be parsed carries no valid token
-        return None
+    except (HTTPException, MultiPartException, ValueError) as error:  # Starlette's 400 for a form past its limits
+        raise _Unreadable from error
     return value if isinstance(value, str) else None

@@ -28,8 +28,9 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
-  // What-if: the answer in #whatif-result, without leaving the page; on a network failure the
-  // form is sent the ordinary way.
+  // What-if: the answer in #whatif-result, without leaving the page. Any other answer (an error
+  // page, the login page after a redirect) or a network failure: the form is sent the ordinary
+  // way, so the whole page says what happened.
   var form = document.getElementById("whatif");
   var result = document.getElementById("whatif-result");
   if (form && result && window.fetch && window.kansrijk) {
@@ -41,7 +42,12 @@ document.addEventListener("DOMContentLoaded", function () {
       button.disabled = true;
       result.setAttribute("aria-busy", "true");
       window.kansrijk.post(form.action + "?partial=1", new FormData(form))
-        .then(function (response) { return response.text(); })
+        .then(function (response) {
+          if (!response.ok || response.redirected) {
+            throw new Error(String(response.status));
+          }
+          return response.text();
+        })
         .then(function (html) {
           result.innerHTML = html;
           result.removeAttribute("aria-busy");
