@@ -191,8 +191,8 @@ def test_in_chromium_a_page_naming_an_outside_asset_is_blocked_by_the_policy(tmp
     # before it is requested (the guard would record any request that went out)
     monkeypatch.setattr(routes_collaborations, "routes",
                         [*routes_collaborations.routes, Route("/outside", outside_page)])
-    workbench = make_workbench(tmp_path)
-    with serving(workbench.app) as base, browser_page() as (page, outside):
+    served = make_workbench(tmp_path)
+    with serving(served.app) as base, browser_page() as (page, outside):
         refused = []
         page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
                 else None)
@@ -213,10 +213,10 @@ def test_requests_at_the_same_time_get_the_advice_of_their_own_case(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
     from urllib.request import urlopen
 
-    workbench = make_workbench(tmp_path)
-    ids = [import_example(workbench.store, name)[1] for name in
+    served = make_workbench(tmp_path)
+    ids = [import_example(served.store, name)[1] for name in
            ("zorgalliantie.yaml", "veiligheidshuis.yaml", "logistieke_keten.yaml", "energietransitie_gezond.yaml")]
-    with serving(workbench.app) as base:
+    with serving(served.app) as base:
         def focus(aid: int) -> str:
             with urlopen(f"{base}/assessments/{aid}?lang=en", timeout=60) as page:
                 return FOCUS.search(page.read().decode()).group(0)
@@ -499,9 +499,9 @@ def test_serve_says_which_password_file_is_not_utf8(monkeypatch, tmp_path):
 
 @needs_chromium
 def test_in_chromium_a_refused_what_if_shows_the_whole_refusal_not_a_page_in_the_panel(tmp_path):
-    workbench = make_workbench(tmp_path)
-    _, aid = import_example(workbench.store)
-    with serving(workbench.app) as base, browser_page() as (page, outside):
+    served = make_workbench(tmp_path)
+    _, aid = import_example(served.store)
+    with serving(served.app) as base, browser_page() as (page, outside):
         page.goto(f"{base}/assessments/{aid}?lang=en")
         # the session's token no longer what the page holds (an expired form)
         page.evaluate("""() => {
