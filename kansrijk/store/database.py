@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, select
@@ -298,9 +299,9 @@ def _checked(name: str, language: str, notes: str) -> dict[str, str]:
     first, the store again, as it trusts no caller (PostgreSQL cannot even store a NUL)."""
     name = name.strip()
     if not name:
-        raise InvalidValue(Problem("name", Msg("store.name_allowed")))
+        raise InvalidValue(Problem("name", Msg("store.name_empty"), allowed=Msg("case.allowed.name")))
     if language not in LANGUAGES:
-        raise InvalidValue(Problem("language", Msg("not_allowed", value=language), allowed=Msg("store.language_allowed")))
+        raise InvalidValue(Problem("language", Msg("not_allowed", value=language), allowed=", ".join(LANGUAGES)))
     _plain_text("name", name, "line")
     _plain_text("notes", notes, "text")
     return {"name": name, "language": language, "notes": notes}
@@ -315,7 +316,7 @@ def _checked_case(case: Case) -> Case:
     return case
 
 
-def _plain_text(key: str, value: str, kind) -> None:
+def _plain_text(key: str, value: str, kind: Literal["line", "text"]) -> None:
     problem = control_character(value, kind)
     if problem is not None:
         raise InvalidValue(Problem(key, problem))
