@@ -103,7 +103,11 @@ class Store:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _foreign_keys_on)
         self.url = masked(url)
-        migrate.upgrade(self.engine)
+        try:
+            migrate.upgrade(self.engine)
+        except Exception:  # a database that cannot be opened or is not ours to upgrade: no pool is left open
+            self.engine.dispose()
+            raise
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
