@@ -69,7 +69,7 @@ def main() -> int:
         store = Store("sqlite:///" + str(Path(folder) / "workbench.db"))
         cases = {path.stem: load_case(str(path), model.kb) for path in examples}
         ids = {name: store.import_case(case)[1] for name, case in cases.items()}
-        with TestClient(create_app(store)) as client:
+        with TestClient(create_app(store), base_url="http://127.0.0.1") as client:
             token = TOKEN.search(client.get("/").text).group(1)
             rows = []
             for name, aid in ids.items():

@@ -22,7 +22,7 @@ from kansrijk.case import Case
 from kansrijk.errors import MessageError, closest
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.render import labels, render
-from kansrijk.text import LANGUAGES, Language
+from kansrijk.text import LANGUAGES, Language, control_character
 from kansrijk.vocabulary import level_value, score_value
 
 Ask = Callable[[str], str]  # shows a prompt, returns the line typed; raises on EOF / Ctrl-C
@@ -47,10 +47,13 @@ def _both(*path: str) -> set[str]:
     return {_norm(value[lang]) for lang in LANGUAGES}
 
 
-def parse_name(raw: str, hint: str) -> str:
+def parse_name(raw: str, hint: str, lang: Language) -> str:
     name = raw.strip()
     if not name:
         raise Invalid(hint)
+    problem = control_character(name, "line")  # e.g. an escape sequence pasted into the terminal
+    if problem is not None:
+        raise Invalid(problem.render(lang))
     return name
 
 
@@ -170,7 +173,7 @@ def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say, answers
     answers = {} if answers is None else answers
     t = labels().resolve(lang)["interview"]
     say(render("interview_intro.text.j2", lang))
-    answers["name"] = _ask_until(ask, say, t["name"]["prompt"], lambda raw: parse_name(raw, t["name"]["required"]))
+    answers["name"] = _ask_until(ask, say, t["name"]["prompt"], lambda raw: parse_name(raw, t["name"]["required"], lang))
     answers["language"] = lang
 
     say(render("interview_part.text.j2", lang, part="characteristics"))
@@ -210,6 +213,10 @@ def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say, answers
             break
         if not line.strip():
             break
+        problem = control_character(line, "text")
+        if problem is not None:  # the line is typed again, as a wrong answer is
+            say(f"{problem.render(lang)}\n")
+            continue
         lines.append(line)
         answers["notes"] = "\n".join(lines)
 
