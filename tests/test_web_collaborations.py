@@ -294,3 +294,24 @@ def test_a_survey_without_a_mapping_is_named_after_its_file_as_the_command_line_
         ("files", (name, survey)), ("mapping", ("m.yaml", yaml.safe_dump(mapping, allow_unicode=True).encode()))])
     assert page.status_code == 200, page.text[:500]
     assert [c.name for c in workbench.store.collaborations()] == [expected]
+
+
+def test_the_list_reads_the_store_once_and_runs_the_engine_only_for_what_changed(workbench, monkeypatch):  # noqa: F811
+    from kansrijk.model import Model
+    from kansrijk.store import Store
+
+    base = example_case("zorgalliantie.yaml")
+    ids = [workbench.store.import_case(with_name(base, f"Samenwerking {n}")) for n in range(5)]
+    runs, reads = [], []
+    advise, assessment = Model.advise, Store.assessment
+    monkeypatch.setattr(Model, "advise", lambda self, case, *a, **k: runs.append(case.name) or advise(self, case, *a, **k))
+    monkeypatch.setattr(Store, "assessment", lambda self, aid: reads.append(aid) or assessment(self, aid))
+    first = workbench.get("/?lang=en")
+    assert first.status_code == 200 and reads == []  # the last cases in one read, not one per collaboration
+    runs.clear()
+    assert workbench.get("/?lang=en").text == first.text and runs == []  # nothing changed: no engine run
+    cid, aid = ids[2]
+    view = workbench.store.assessment(aid)
+    workbench.store.save_assessment(cid, view.case.model_copy(update={"observations": ["subgroups"]}), aid, view.version)
+    again = workbench.get("/?lang=en")
+    assert runs == ["Samenwerking 2"] and again.text != first.text  # only the edited one, and its new advice shown

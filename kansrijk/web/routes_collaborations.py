@@ -35,6 +35,7 @@ from kansrijk.report_html import html_environment, summary_context
 from kansrijk.store import StaleEdit
 from kansrijk.store.exchange import import_files
 from kansrijk.text import LANGUAGES
+from kansrijk.web.advice_cache import advise_cached
 from kansrijk.web.choices import condition_choices, condition_names
 from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
@@ -64,10 +65,17 @@ class Row:
 
 
 def rows(model: Model, assessments: list[tuple], lang: str) -> list[Row]:
-    """(summary, case) pairs as rows, each with the report `kansrijk advise` gives on its case."""
+    """(summary, case) pairs as rows, each with the report `kansrijk advise` gives on its case
+    (kept by the advice cache: a page shown again runs the engine only for what changed)."""
     return [Row(summary.id, summary.date, summary.date.isoformat() if summary.date else f"#{place}",
-                model.advise(case, lang, trace=False))
+                advise_cached(model, summary, case, lang))
             for place, (summary, case) in enumerate(assessments, start=1)]
+
+
+def last_rows(model: Model, found: list[tuple], lang: str) -> list[tuple]:
+    """Store.last_cases' (collaboration, case of its last assessment) as (collaboration, its row)."""
+    return [(summary, rows(model, [(summary.last, case)], lang)[0] if case is not None else None)
+            for summary, case in found]
 
 
 def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -93,14 +101,7 @@ async def list_page(request: Request, form: dict | None = None, errors: dict | N
                     status_code: int = 200) -> Response:
     store, model, lang = get_store(request), get_model(request), ui_language(request)
     search = request.query_params.get("q", "").strip()
-    summaries = await run_in_threadpool(store.collaborations, search)
-    items = []
-    for summary in summaries:
-        last = None
-        if summary.last is not None:
-            view = await run_in_threadpool(store.assessment, summary.last.id)
-            last = (await run_in_threadpool(rows, model, [(summary.last, view.case)], lang))[0]
-        items.append((summary, last))
+    items = await run_in_threadpool(last_rows, model, await run_in_threadpool(store.last_cases, search), lang)
     return render(request, "collaborations_list.html.j2", {
         "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": condition_choices(model.kb, lang),
         "form": form or {"name": "", "language": lang, "notes": ""}, "errors": errors or {},
