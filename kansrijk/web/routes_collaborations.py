@@ -80,13 +80,12 @@ def last_rows(model: Model, found: list[tuple], lang: str) -> list[tuple]:
 
 def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], dict[str, str]]:
     """The form's name, language and notes as typed, and a message per field that is wrong:
-    checked as a case file's name and language are, in the command line's words."""
+    checked as a case file's name, language and notes are, in the command line's words."""
     values = {key: str(form.get(key, "")) for key in ("name", "language", "notes")}
     values["notes"] = values["notes"].replace("\r\n", "\n")  # browsers send a textarea's lines with CR LF
     errors: dict[str, str] = {}
     try:
-        validate(Case, Document(FORM, {"name": values["name"], "language": values["language"]}),
-                 context={"kb": model.kb})
+        validate(Case, Document(FORM, values), context={"kb": model.kb})
     except InputError as error:
         for problem in error.problems:
             key = problem.key.split(".")[0]
