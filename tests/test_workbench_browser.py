@@ -102,6 +102,12 @@ def test_an_adviser_works_a_case_from_an_empty_database(workbench, tmp_path, mod
         assert why.evaluate("d => d.open")
         assert expected.advice[0].why[0].rule in why.inner_text()
 
+        # the chains that fired, in the causal graph of the focus condition
+        page.click("#in-graph")
+        page.wait_for_url("**/learn?assessment=*")
+        assert page.locator("svg path.edge.fired").count() >= 1
+        page.go_back()
+
         # a what-if: interests scored well instead of badly changes the advice, and nothing is saved
         version = store.collaboration(store.collaborations()[0].id).assessments[0].version
         for indicator in model.kb.indicators_of("interests"):
