@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, ValidationInfo, field_validator
 
 from kansrijk.errors import INPUT_LANGUAGE, InputError, MessageError, Msg, Problem, hint_allowed
-from kansrijk.text import LANGUAGES, FreeText, Language, Line, NonEmptyLine, Strict
+from kansrijk.text import LANGUAGES, Language, Name, Storable, Strict
 from kansrijk.vocabulary import level_value, score_value, suggest_id
 from kansrijk.yamlfile import parse_text, read_document, read_stdin, validate
 
@@ -60,14 +60,14 @@ Observations = Annotated[list[ObservableId], _empty_when_none(list)]
 class Respondent(Strict):
     """One partner's answers. Their name is never shown in any output (survey privacy)."""
 
-    name: Line | None = None
-    organisation: NonEmptyLine
+    name: Storable | None = None
+    organisation: Name
     scores: Scores = {}
     observations: Observations = []
 
 
 class Case(Strict):
-    name: NonEmptyLine
+    name: Name
     language: Language = "nl"
     characteristics: Characteristics = {}
     # None means "don't know": the indicator counts as unanswered.
@@ -79,7 +79,7 @@ class Case(Strict):
     min_group: Annotated[StrictInt, Field(ge=1)] = 3
     # the day of the assessment, shown on the report
     date: dt.date | None = None
-    notes: Annotated[FreeText, _empty_when_none(str)] = ""
+    notes: Annotated[Storable, _empty_when_none(str)] = ""
 
     @field_validator("observations")
     @classmethod

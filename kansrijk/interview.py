@@ -22,7 +22,7 @@ from kansrijk.case import Case
 from kansrijk.errors import MessageError, closest
 from kansrijk.knowledgebase import KnowledgeBase
 from kansrijk.render import labels, render
-from kansrijk.text import LANGUAGES, Language, control_character
+from kansrijk.text import LANGUAGES, Language, nul_character
 from kansrijk.vocabulary import level_value, score_value
 
 Ask = Callable[[str], str]  # shows a prompt, returns the line typed; raises on EOF / Ctrl-C
@@ -51,7 +51,7 @@ def parse_name(raw: str, hint: str, lang: Language) -> str:
     name = raw.strip()
     if not name:
         raise Invalid(hint)
-    problem = control_character(name, "line")  # e.g. an escape sequence pasted into the terminal
+    problem = nul_character(name)  # the one character a name cannot be stored with
     if problem is not None:
         raise Invalid(problem.render(lang))
     return name
@@ -213,7 +213,7 @@ def run_interview(kb: KnowledgeBase, lang: Language, ask: Ask, say: Say, answers
             break
         if not line.strip():
             break
-        problem = control_character(line, "text")
+        problem = nul_character(line)
         if problem is not None:  # the line is typed again, as a wrong answer is
             say(f"{problem.render(lang)}\n")
             continue

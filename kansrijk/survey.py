@@ -51,7 +51,7 @@ from kansrijk.case import Case, IndicatorId, ObservableId, with_allowed
 from kansrijk.errors import InputError, MessageError, Msg, Problem, either, suggest
 from kansrijk.knowledgebase import KnowledgeBase, default_dir
 from kansrijk.limits import MAX_SURVEY_COLUMNS, MAX_SURVEY_ROWS
-from kansrijk.text import LANGUAGES, FreeText, Language, NonEmpty, NonEmptyLine, Strict, control_character
+from kansrijk.text import LANGUAGES, Language, Name, NonEmpty, Storable, Strict, nul_character
 from kansrijk.yamlfile import Document, read_bytes, read_document, validate
 
 # -- answers --------------------------------------------------------------------------------
@@ -412,10 +412,10 @@ class ObservationColumn(Strict):
 
 
 class Mapping(Strict):
-    name: NonEmptyLine | None = None
+    name: Name | None = None
     language: Language | None = None
     min_group: Annotated[StrictInt, Field(ge=1)] | None = None
-    notes: FreeText | None = None
+    notes: Storable | None = None
     sheet: NonEmpty | None = None
     organisation: Column
     respondent: Column | None = None
@@ -674,9 +674,9 @@ def _read(table: Table, mapping: Mapping, source: Source, kb: KnowledgeBase,
         respondent: dict[str, Any] = {}
 
         def text_cell(column: str, role: str, key: str) -> None:
-            # line breaks and tabs become spaces; any other control character is refused, as in a case file
+            # line breaks and tabs become spaces; NUL is refused, as in a case file
             value = _SPACE.sub(" ", _show(cell(cells, column)))
-            problem = control_character(value, "line")
+            problem = nul_character(value)
             if problem is None:
                 respondent[key] = value
             else:

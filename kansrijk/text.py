@@ -15,33 +15,25 @@ LANGUAGES: tuple[Language, ...] = ("nl", "en")
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
-# control characters (Unicode category Cc) that typed text may not hold: they are invisible on a
-# page and PostgreSQL cannot store NUL; free text keeps its line breaks and tabs
-_CONTROL = {"line": re.compile(r"[\x00-\x1f\x7f-\x9f]"), "text": re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")}
+# NUL is the one character a text may not hold: PostgreSQL cannot store it and no name or note
+# needs it. Every other character is kept as given and made harmless per output format
+# (kansrijk/escape.py), as the hardening of issue 8 decided.
+def nul_character(value: str) -> Msg | None:
+    """What is wrong with value as a text to store: where it holds NUL; None when it does not."""
+    position = value.find("\x00")
+    return None if position < 0 else Msg("text.nul", position=position + 1)
 
 
-def control_character(value: str, kind: Literal["line", "text"]) -> Msg | None:
-    """What is wrong with value as a line (a name) or as free text (notes): the first control
-    character it holds, or None when it holds none."""
-    found = _CONTROL[kind].search(value)
-    if found is None:
-        return None
-    return Msg(f"text.control_in_{kind}", char=f"U+{ord(found.group()):04X}", position=found.start() + 1)
+def _storable(value: str) -> str:
+    problem = nul_character(value)
+    if problem is not None:
+        raise MessageError(problem)
+    return value
 
 
-def _plain(kind: Literal["line", "text"]):
-    def check(value: str) -> str:
-        problem = control_character(value, kind)
-        if problem is not None:
-            raise MessageError(problem)
-        return value
+Storable = Annotated[str, AfterValidator(_storable)]  # any text that can be stored: notes, a respondent's name
+Name = Annotated[NonEmpty, AfterValidator(_storable)]  # a name: not empty, storable
 
-    return AfterValidator(check)
-
-
-Line = Annotated[str, _plain("line")]  # one line of text
-NonEmptyLine = Annotated[NonEmpty, _plain("line")]  # a name: one line of text, not empty
-FreeText = Annotated[str, _plain("text")]  # notes: any text, over several lines
 
 SECTION_PATTERN = re.compile(r"^(§[1-7](\.[1-5])?|Tabel 1|Figuur [12])$")
 SECTION_ALLOWED = "§1–§7, §3.1–§3.5, §4.1–§4.5, §5.1–§5.4, 'Tabel 1', 'Figuur 1', 'Figuur 2'"

@@ -335,14 +335,14 @@ def test_errors_follow_kansrijk_lang(tmp_path):
 
 def test_hostile_answers_are_written_by_the_yaml_emitter(tmp_path, model):
     out = tmp_path / "casus.yaml"
-    name = "x: y # z &a *a !!python/object:os.system '\"\u2028"
-    notes = ("---", "min_group: 1", "  - [a, b]: {c: d}", "bell\x07 again", "# not a comment", "... end")
-    # a control character (a terminal's escape sequence) is refused and the answer asked again
-    result = run("interview", "-o", str(out), "--lang", "en", input=answers(name="z\x1b[31m\n" + name, notes=notes))
+    name = "x: y # z\x1b[31m &a *a !!python/object:os.system '\"\u2028"
+    notes = ("---", "min_group: 1", "  - [a, b]: {c: d}", "nul\x00 here", "# not a comment", "... end")
+    # a NUL cannot be stored: the answer is asked again
+    result = run("interview", "-o", str(out), "--lang", "en", input=answers(name="z\x00\n" + name, notes=notes))
     assert result.exit_code == 0, result.output
-    assert "holds the control character U+001B (character 2)" in result.output
-    assert "holds the control character U+0007 (character 5)" in result.output
-    notes = tuple(line for line in notes if "\x07" not in line)
+    assert "holds the character NUL (character 2)" in result.output
+    assert "holds the character NUL (character 4)" in result.output
+    notes = tuple(line for line in notes if "\x00" not in line)
     case = load_case(str(out), model.kb)
     assert case.name == name.strip()
     assert case.notes == "\n".join(notes)

@@ -292,16 +292,15 @@ def test_a_collaboration_needs_a_name_and_a_language(store):
     assert store.collaborations() == []
 
 
-@pytest.mark.parametrize(("field", "name", "notes"), [("name", "a\x00b", ""), ("name", "two\nlines", ""),
-                                                      ("notes", "A", "a\x00b"), ("notes", "A", "bell\x07")])
-def test_the_store_refuses_control_characters_whoever_calls_it(store, make_case, field, name, notes):
+@pytest.mark.parametrize(("field", "name", "notes"), [("name", "a\x00b", ""), ("notes", "A", "a\x00b")])
+def test_the_store_refuses_a_nul_whoever_calls_it(store, make_case, field, name, notes):
     # PostgreSQL cannot store a NUL at all; the forms and case files refuse these first
     cid = store.create_collaboration("Kept", "nl", "line one\n\tline two")
     for call in (lambda: store.create_collaboration(name, "nl", notes),
                  lambda: store.update_collaboration(cid, 1, name=name, language="nl", notes=notes)):
         with pytest.raises(InvalidValue) as refused:
             call()
-        assert refused.value.problem.key == field and "U+00" in refused.value.problem.said("en")
+        assert refused.value.problem.key == field and "NUL" in refused.value.problem.said("en")
     view = store.collaboration(cid)
     assert (view.name, view.notes, view.version) == ("Kept", "line one\n\tline two", 1)
     # a case built without validation (model_construct) is not trusted either

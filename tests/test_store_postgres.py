@@ -111,7 +111,7 @@ def test_examples_come_back_with_the_same_advice(postgres, model, tmp_path):
     store.close()
 
 
-def test_ids_beyond_the_integer_column_and_control_characters_are_refused_before_the_database(postgres, make_case):
+def test_ids_beyond_the_integer_column_and_a_nul_are_refused_before_the_database(postgres, make_case):
     # PostgreSQL itself would fail on both: an id above 2**31-1 is out of range, a NUL cannot be stored
     store = Store(postgres.new_database("refusals"))
     cid = store.create_collaboration("A", "nl")

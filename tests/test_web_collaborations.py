@@ -85,11 +85,11 @@ def test_create_says_what_is_wrong_beside_the_field_and_keeps_the_input(workbenc
     assert workbench.store.collaboration(cid).name == "Regio West"
 
 
-def test_a_control_character_in_the_notes_is_said_beside_them_as_a_case_files_would_be(workbench):
+def test_a_nul_in_the_notes_is_said_beside_them_as_a_case_files_would_be(workbench):
     page = workbench.post_form("/collaborations?lang=en", {"name": "Regio", "language": "en", "notes": "a\x00b"})
     assert page.status_code == 400
     errors = dict(re.findall(r'<p class="field-error" id="create-(\w+)-error">(.*?)</p>', page.text))
-    assert "U+0000" in unescape(errors["notes"])
+    assert "holds the character NUL (character 2)" in unescape(errors["notes"])
     assert workbench.store.collaborations() == []
 
 

@@ -12,7 +12,6 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Literal
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, select
@@ -28,7 +27,7 @@ from kansrijk.store.rows import fill, to_case
 from kansrijk.store.schema import Assessment, Collaboration, Respondent, now
 from kansrijk.store.views import (AssessmentSummary, AssessmentView, CollaborationSummary, CollaborationView,
                                   in_order)
-from kansrijk.text import LANGUAGES, control_character
+from kansrijk.text import LANGUAGES, nul_character
 
 DB_ENV = "KANSRIJK_DB"
 MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; any id above it names no row
@@ -306,21 +305,21 @@ def _checked(name: str, language: str, notes: str) -> dict[str, str]:
         raise InvalidValue(Problem("name", Msg("store.name_empty"), allowed=Msg("case.allowed.name")))
     if language not in LANGUAGES:
         raise InvalidValue(Problem("language", Msg("not_allowed", value=language), allowed=", ".join(LANGUAGES)))
-    _plain_text("name", name, "line")
-    _plain_text("notes", notes, "text")
+    _storable("name", name)
+    _storable("notes", notes)
     return {"name": name, "language": language, "notes": notes}
 
 
 def _checked_case(case: Case) -> Case:
     """A case's texts checked as Case checks them, also for a case built without validation."""
-    _plain_text("notes", case.notes, "text")
+    _storable("notes", case.notes)
     for place, respondent in enumerate(case.respondents):
-        _plain_text(f"respondents[{place}].organisation", respondent.organisation, "line")
-        _plain_text(f"respondents[{place}].name", respondent.name or "", "line")
+        _storable(f"respondents[{place}].organisation", respondent.organisation)
+        _storable(f"respondents[{place}].name", respondent.name or "")
     return case
 
 
-def _plain_text(key: str, value: str, kind: Literal["line", "text"]) -> None:
-    problem = control_character(value, kind)
+def _storable(key: str, value: str) -> None:
+    problem = nul_character(value)
     if problem is not None:
         raise InvalidValue(Problem(key, problem))
