@@ -128,3 +128,11 @@ def summary(report) -> dict:
         "advice": [{"rank": a.rank, "intervention": a.intervention, "priority": a.priority,
                     "likelihood": a.likelihood} for a in report.advice],
     }
+
+
+def before_and_after_json(result) -> str:
+    """A whatif or compare result as JSON: what changed, and the advice before and after in summary."""
+    from kansrijk.render import to_json
+
+    return to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
+        "before": summary(result.before), "after": summary(result.after)})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import FORMATS_DATA, LANG, summary
+from kansrijk.commands.common import FORMATS_DATA, LANG, before_and_after_json
 
 
 @click.command()
@@ -35,15 +35,14 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
     from kansrijk.model import load_model
     from kansrijk.monitor import compare_cases
     from kansrijk.output import write_output
-    from kansrijk.render import render, to_json
+    from kansrijk.render import render
 
     model = load_model()
     earlier, later = load_case(old, model.kb), load_case(new, model.kb)
     lang = lang or later.language
     result = compare_cases(model, earlier, later, lang)
     if fmt == "json":
-        text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
-            "before": summary(result.before), "after": summary(result.after)})
+        text = before_and_after_json(result)
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
         text = render("compare.text.j2", lang, c=result, report=result.after, names=names, detail=detail,

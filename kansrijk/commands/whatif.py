@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import LANG, UsageProblem, summary
+from kansrijk.commands.common import LANG, UsageProblem, before_and_after_json
 from kansrijk.errors import Msg
 from kansrijk.formats import FORMATS
 
@@ -34,7 +34,7 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     from kansrijk.model import load_model
     from kansrijk.output import write_output
     from kansrijk.formats import EXT
-    from kansrijk.render import render, to_json
+    from kansrijk.render import render
     from kansrijk.whatif import parse_edits, what_if
 
     model = load_model()
@@ -45,8 +45,7 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     lang = lang or loaded.language
     result = what_if(model, loaded, edits, lang)
     if fmt == "json":
-        text = to_json(result.model_dump(mode="json", exclude={"before", "after"}) | {
-            "before": summary(result.before), "after": summary(result.after)})
+        text = before_and_after_json(result)
     else:
         names = {c.id: c.name(lang) for c in model.kb.conditions}
         text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,
