@@ -30,18 +30,25 @@ from kansrijk.store.views import (AssessmentSummary, AssessmentView, Collaborati
 from kansrijk.text import LANGUAGES, nul_character
 
 DB_ENV = "KANSRIJK_DB"
+DATA_ENV = "KANSRIJK_DATA_DIR"  # another data folder (the tests' own)
 MAX_ID = 2**31 - 1  # the largest id an Integer column holds on PostgreSQL; any id above it names no row
 ID_BATCH = 500  # ids asked for in one IN (...): far below any database's limit of parameters
 
 
+def data_folder() -> Path:
+    """$KANSRIJK_DATA_DIR, else the user's data folder for kansrijk (created when missing): the
+    default database and the workbench's session key live there."""
+    folder = Path(os.environ.get(DATA_ENV, "").strip() or platformdirs.user_data_dir("kansrijk"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def default_url() -> str:
-    """$KANSRIJK_DB, else a SQLite file in the user's data folder (created when missing)."""
+    """$KANSRIJK_DB, else a SQLite file in the data folder."""
     url = os.environ.get(DB_ENV, "").strip()
     if url:
         return url
-    folder = Path(platformdirs.user_data_dir("kansrijk"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'kansrijk.sqlite3'}"
+    return f"sqlite:///{data_folder() / 'kansrijk.sqlite3'}"
 
 
 def engine_url(url: str) -> str:
