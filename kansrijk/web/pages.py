@@ -7,12 +7,13 @@ never markup. Labels live in kansrijk/web/labels_<area>.yaml, every key in Dutch
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 from starlette.datastructures import URL
 from starlette.requests import HTTPConnection, Request
@@ -23,7 +24,8 @@ from kansrijk.cache import template_cache
 from kansrijk.knowledgebase import default_dir
 from kansrijk.model import Model
 from kansrijk.render import Labels, language_filters
-from kansrijk.report_html import fill
+from kansrijk.render import labels as report_labels
+from kansrijk.report_html import fill, long_date
 from kansrijk.text import LANGUAGES, Language, first_sentence
 from kansrijk.yamlfile import read_document, validate
 
@@ -106,6 +108,25 @@ def get_model(request: HTTPConnection) -> Model:
     return request.app.state.model
 
 
+def date_in(value: dt.date | str | None, lang: Language) -> str | None:
+    """A date (or its ISO text) as the reports write it: '20 april 2026', '20 April 2026'; a
+    moment by its day."""
+    if value is None:
+        return None
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return long_date(day if isinstance(day, str) else day.isoformat(), _months(lang))
+
+
+@cache
+def _months(lang: Language) -> str:
+    return report_labels().resolve(lang)["report"]["months"]
+
+
+@pass_context
+def _long_date(context, value: dt.date | str | None) -> str | None:
+    return date_in(value, context["lang"])
+
+
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -116,6 +137,7 @@ def environment() -> Environment:
     env.filters.update(language_filters())
     env.filters["fill"] = fill
     env.filters["first_sentence"] = first_sentence
+    env.filters["long_date"] = _long_date  # every date on a page as the reports write it
     return env
 
 
