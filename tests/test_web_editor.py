@@ -6,6 +6,7 @@ control."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections import defaultdict
 from html.parser import HTMLParser
@@ -132,6 +133,8 @@ def test_new_form_shows_table_1_the_characteristics_and_every_observable_with_wh
     assert stored.characteristics
     for key, level in stored.characteristics.items():
         assert page.value(f"characteristic.{key}") == level
+    # the date they are taken from in words, as the advice says it (the example is of 2026-09-03)
+    assert "van de meting van 3 september 2026;" in page.text["prefilled"]
     assert page.value("observation") is None
     assert page.value("notes") == "\n"
     assert page.value("min_group") == "3"
@@ -147,8 +150,9 @@ def test_a_new_assessment_is_saved_and_shows_its_advice_page(workbench, zorg):  
         "min_group": "4",
     })
     assert response.status_code == 303
-    aid = int(response.headers["location"].rsplit("/", 1)[1])
-    assert response.headers["location"] == f"/assessments/{aid}" and aid != first
+    aid = int(response.headers["location"].split("?")[0].rsplit("/", 1)[1])
+    # the advice page, told to say that it was saved
+    assert response.headers["location"] == f"/assessments/{aid}?saved=1" and aid != first
     view = workbench.store.assessment(aid)
     assert view.collaboration_id == cid
     case = view.case
@@ -170,7 +174,7 @@ def test_an_edit_shows_the_stored_values_and_saving_them_unchanged_changes_nothi
     assert sorted(page.values["observation"]) == sorted(before.case.observations)
     assert page.value("version") == str(before.version)
     response = workbench.post_form(f"/assessments/{aid}/edit", form_of(page))
-    assert response.status_code == 303 and response.headers["location"] == f"/assessments/{aid}"
+    assert response.status_code == 303 and response.headers["location"] == f"/assessments/{aid}?saved=1"
     after = workbench.store.assessment(aid)
     assert after.version != before.version
     assert after.case.model_dump() == before.case.model_dump()
@@ -222,10 +226,10 @@ WHERE = {
 }
 
 
-def cli_messages(tmp_path, lang: str) -> dict[str, str]:
-    """key -> what the command line prints after `file:line: key: ` for BAD_FILE."""
+def cli_messages(tmp_path, lang: str, content: str = BAD_FILE) -> dict[str, str]:
+    """key -> what the command line prints after `file:line: key: ` for a bad case file."""
     path = tmp_path / "bad.yaml"
-    path.write_text(BAD_FILE, encoding="utf-8")
+    path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError) as caught:
         load_case(str(path), KB)
     out = {}
@@ -250,7 +254,15 @@ def test_every_kind_of_mistake_is_said_beside_its_field_in_the_command_lines_wor
     page = Page(response.text)
     for key, message in expected.items():
         assert message in page.text[WHERE[key]], (key, message)
-        assert key in page.text["problems"]  # the summary names the key
+    # the summary names each field as the form labels it, never by its key
+    summary = page.text["problems"]
+    labels = {"nl": ("Datum van de meting", "Minimale groepsgrootte", "Waargenomen dynamiek en signalen"),
+              "en": ("Date of the assessment", "Minimum group size", "Observed dynamics and signals")}[lang]
+    for label in (*labels, KB.by_id["indicator"]["ambition.shared"].name(lang),
+                  KB.by_id["characteristic"]["diversity"].name(lang)):
+        assert f"{label}: " in summary, label
+    assert "min_group" not in summary and "date:" not in summary and "scores.ambition.shared" not in summary
+    assert "ambition.shard" in summary  # a field the form has not: its message names what was sent
     # the summary links to the controls of the fields it names, and each link goes somewhere
     links = [part.split('"', 1)[0] for part in response.text.split('<a href="#')[1:]]
     assert "f-score.ambition.shared-1" in links and "f-date" in links
@@ -263,6 +275,8 @@ def test_every_kind_of_mistake_is_said_beside_its_field_in_the_command_lines_wor
     assert page.value("notes") == "\nwat ik typte"
     assert page.value("min_group") == "abc"
     assert page.value("date") == "2026-02-30"
+    # as text: a date control would show a date it cannot read as empty
+    assert re.search(r'<input type="text" name="date"[^>]*value="2026-02-30"', response.text)
     # and nothing was saved
     assert len(workbench.store.collaboration(cid).assessments) == 1
 
@@ -273,12 +287,14 @@ def test_every_kind_of_mistake_is_said_beside_its_field_in_the_command_lines_wor
     ({"min_group": "99999999999999999999999"}, "field-min_group", "is not a whole number"),
     ({"score.ambition.shared": "3.5"}, "field-score.ambition.shared", "'3.5' is not a whole number"),
     ({"characteristic.new_reality": "zeer hoog"}, "field-characteristic.new_reality", "'zeer hoog' is not a level"),
-    ({"date": "15-03-2026"}, "field-date", "Input should be a valid date"),
+    ({"date": "15-03-2026"}, "field-date", None),  # None: as the command line says it
     ({"characteristic.unknown_thing": "low"}, "problems", "unknown characteristic 'unknown_thing'"),
 ])
-def test_tampered_values_get_a_message_never_an_error_page(workbench, zorg, sent, field, words):  # noqa: F811
+def test_tampered_values_get_a_message_never_an_error_page(workbench, zorg, tmp_path, sent, field, words):  # noqa: F811
     cid, aid = zorg
     workbench.get("/?lang=en")
+    if words is None:
+        [words] = cli_messages(tmp_path, "en", f"name: x\ndate: {sent['date']}\n").values()
     for url in (f"/collaborations/{cid}/assessments/new", f"/assessments/{aid}/edit"):
         response = workbench.post_form(url, {**sent, "version": str(workbench.store.assessment(aid).version)})
         assert response.status_code == 400, response.text[:500]
@@ -299,7 +315,7 @@ def test_a_stale_save_is_refused_with_the_input_kept_and_can_then_be_made_delibe
     assert response.status_code == 409
     page = Page(response.text)
     assert "changed this assessment meanwhile" in page.text["stale"]
-    assert f"({changed_at(current)})" in page.text["stale"]  # when
+    assert f"on {changed_at(current, 'en')}." in page.text["stale"]  # when
     assert f'href="/assessments/{aid}/edit"' in response.text  # reload the current version
     assert page.value("notes") == "\nmy notes" and page.value("score.relationship.trust") == "1"
     assert workbench.store.assessment(aid).case.notes == "their notes"  # nothing overwritten
@@ -326,12 +342,12 @@ def test_a_missing_or_tampered_version_is_said_beside_it_never_taken_for_another
     beside = page.text["f-version-problems"]
     assert "not a whole number" in beside or "out of range" in beside
     assert "a whole number from 1 to 2147483647" in beside
-    assert "version" in page.text["problems"]
+    assert "Version of the form: " in page.text["problems"]
     assert page.value("notes") == "\nover"  # the input is kept
     assert workbench.store.assessment(aid).case.notes != "over"
     # the form now carries the stored version, which the message says: saving again is deliberate
     stored = workbench.store.assessment(aid)
-    assert page.value("version") == str(stored.version) and changed_at(stored) in beside
+    assert page.value("version") == str(stored.version) and changed_at(stored, "en") in beside
     assert workbench.post_form(f"/assessments/{aid}/edit", form_of(page)).status_code == 303
     assert workbench.store.assessment(aid).case.notes == "over"
 
@@ -400,6 +416,7 @@ def test_delete_asks_first_and_refuses_a_changed_assessment(workbench, zorg):  #
     version = workbench.store.assessment(aid).version
     asked = workbench.post_form(f"/assessments/{aid}/delete", {"version": str(version)})
     assert asked.status_code == 200 and 'id="confirm-delete"' in asked.text
+    assert "Delete the assessment of 3 September 2026 of" in asked.text
     assert workbench.store.assessment(aid)  # only asked
     # someone saves meanwhile: the confirmed delete of the old version is refused
     view = workbench.store.assessment(aid)
@@ -460,7 +477,9 @@ def test_the_form_can_be_completed_with_the_keyboard_alone_with_the_focus_visibl
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert outside == []
-        aid = int(page.url.rsplit("/", 1)[1])
+        path, _, query = page.url.partition("?")
+        assert query == "saved=1"
+        aid = int(path.rsplit("/", 1)[1])
 
     case = workbench.store.assessment(aid).case
     assert case.notes == "Typed, not clicked"
@@ -469,12 +488,13 @@ def test_the_form_can_be_completed_with_the_keyboard_alone_with_the_focus_visibl
     assert case.observations == ["subgroups"]
 
 
-def test_changed_meanwhile_names_the_time_of_the_other_edit_in_the_servers_time(monkeypatch):
+def test_changed_meanwhile_names_the_time_of_the_other_edit_in_the_servers_time_and_zone(monkeypatch):
     monkeypatch.setenv("TZ", "Europe/Amsterdam")
     time.tzset()
     try:
-        saved = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone.utc)  # the store says UTC
-        assert changed_at(SimpleNamespace(updated_at=saved)) == "2026-11-02 10:30"
+        saved = dt.datetime(2026, 11, 2, 23, 30, tzinfo=dt.timezone.utc)  # the store says UTC
+        assert changed_at(SimpleNamespace(updated_at=saved), "nl") == "3 november 2026 om 00:30 (CET)"
+        assert changed_at(SimpleNamespace(updated_at=saved), "en") == "3 November 2026 at 00:30 (CET)"
     finally:
         monkeypatch.undo()
         time.tzset()

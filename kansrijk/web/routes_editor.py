@@ -27,6 +27,7 @@ from kansrijk.errors import InputError, Msg, Problem, text
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase
 from kansrijk.limits import MAX_PROBLEMS
 from kansrijk.render import labels as report_labels
+from kansrijk.report_html import long_date
 from kansrijk.store import StaleEdit
 from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
@@ -111,7 +112,7 @@ class Checked:
     """What the form's check found: each problem beside its field and in the summary."""
 
     beside: dict[str, list[str]]  # field name -> messages
-    summary: list[tuple[str | None, str, str]]  # (id of the control to go to, key, message)
+    summary: list[tuple[str | None, str, str]]  # (id of the control to go to, the field's label or "", message)
 
 
 def check(kb: KnowledgeBase, data: dict[str, Any], lang: str) -> Case | Checked:
@@ -127,8 +128,10 @@ def check(kb: KnowledgeBase, data: dict[str, Any], lang: str) -> Case | Checked:
             message = problem.said(lang)
             if name is not None:
                 beside.setdefault(name, []).append(message)
-            # what is allowed is said beside the field; a problem no field shows says it here
-            summary.append((first_control(name, kb), problem.key, text(problem.message, lang) if name else message))
+            # what is allowed is said beside the field; a problem no field shows says it here, its
+            # message naming what was sent
+            summary.append((first_control(name, kb), field_label(name, kb, lang), text(problem.message, lang))
+                           if name else (None, "", message))
         if error.omitted:
             summary.append((None, "", Msg("limit.more_problems", count=error.omitted, limit=MAX_PROBLEMS).render(lang)))
         return Checked(beside, summary)
@@ -148,6 +151,16 @@ def field_of(problem: Problem, kb: KnowledgeBase) -> str | None:
     if top in ("date", "min_group", "notes"):
         return top
     return None
+
+
+def field_label(name: str, kb: KnowledgeBase, lang: str) -> str:
+    """What the form calls a field: the indicator's or characteristic's name, else its label."""
+    kind, _, ident = name.partition(".")
+    if kind == "score":
+        return kb.by_id["indicator"][ident].name(lang)
+    if kind == "characteristic":
+        return kb.by_id["characteristic"][ident].name(lang)
+    return ui_labels(lang).editor["observations" if name == "observation" else name]
 
 
 def control_id(name: str, value: str | None = None) -> str:
@@ -196,9 +209,17 @@ def _report_texts(lang: str) -> dict[str, Any]:
     return report_labels().resolve(lang)
 
 
-def changed_at(view) -> str:
-    """When the stored assessment was last saved, in the server's time, to the minute."""
-    return view.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+def in_words(day: dt.date | None, lang: str) -> str | None:
+    """A date as the reports write it: '3 september 2026'."""
+    return long_date(day.isoformat(), _report_texts(lang)["report"]["months"]) if day else None
+
+
+def changed_at(view, lang: str) -> str:
+    """When the stored assessment was last saved: the day in words and the time to the minute, in
+    the server's time zone, named (the adviser's browser may be elsewhere)."""
+    local = view.updated_at.astimezone()
+    return ui_labels(lang).editor.changed_at.format(date=in_words(local.date(), lang), time=local.strftime("%H:%M"),
+                                                    zone=local.tzname())
 
 
 def _form_page(request: Request, *, collaboration, entry: Entry, action: str, cancel: str,
@@ -218,7 +239,8 @@ def _form_page(request: Request, *, collaboration, entry: Entry, action: str, ca
         "beside": checked.beside if checked else {},
         "summary": checked.summary if checked else [],
         "stale": stale,
-        "prefilled_from": prefilled_from,
+        "prefilled_from": in_words(prefilled_from.date, lang) if prefilled_from else None,
+        "prefilled": prefilled_from is not None,
         "respondents": len(respondents),
         "organisations": len({r.organisation for r in respondents}),
         "groups": observation_groups(kb),
@@ -250,7 +272,7 @@ async def new_assessment(request: Request) -> Response:
         return _form_page(request, collaboration=collaboration, entry=entry, action=action, cancel=cancel,
                           checked=result, status_code=400)
     aid = await run_in_threadpool(store.save_assessment, cid, result)
-    return RedirectResponse(f"/assessments/{aid}", status_code=303)
+    return _saved(aid)
 
 
 def _with_version_problem(result: Case | Checked, sent: str, lang: str) -> tuple[Case | Checked, int]:
@@ -262,7 +284,7 @@ def _with_version_problem(result: Case | Checked, sent: str, lang: str) -> tuple
         checked = result if isinstance(result, Checked) else Checked({}, [])
         message = error.problems[0].said(lang)
         checked.beside["version"] = [message]
-        checked.summary.insert(0, (None, "version", message))
+        checked.summary.insert(0, (None, ui_labels(lang).editor.version, message))
         return checked, 0
 
 
@@ -282,7 +304,7 @@ async def edit_assessment(request: Request) -> Response:
     if isinstance(result, Checked):
         if "version" in result.beside:  # the form now carries the stored version: saving again is a choice
             entry.version = str(view.version)
-            result.beside["version"].append(ui_labels(lang).editor.version_replaced.format(when=changed_at(view)))
+            result.beside["version"].append(ui_labels(lang).editor.version_replaced.format(when=changed_at(view, lang)))
         return _form_page(request, entry=entry, checked=result, status_code=400, **page)
     try:
         await run_in_threadpool(store.save_assessment, view.collaboration_id, result, aid, version)
@@ -292,8 +314,13 @@ async def edit_assessment(request: Request) -> Response:
         # is a deliberate choice to replace the other edit, said on the page
         entry.version = str(current.version)
         page.update(stored=current.case, assessment=current)
-        return _form_page(request, entry=entry, stale=changed_at(current), status_code=409, **page)
-    return RedirectResponse(f"/assessments/{aid}", status_code=303)
+        return _form_page(request, entry=entry, stale=changed_at(current, lang), status_code=409, **page)
+    return _saved(aid)
+
+
+def _saved(aid: int) -> Response:
+    """After a save, the assessment's advice page, which then says that it was saved."""
+    return RedirectResponse(f"/assessments/{aid}?saved=1", status_code=303)
 
 
 async def delete_assessment(request: Request) -> Response:
@@ -304,23 +331,25 @@ async def delete_assessment(request: Request) -> Response:
     view = await run_in_threadpool(store.assessment, aid)
     collaboration = await run_in_threadpool(store.collaboration, view.collaboration_id)
     stale = problem = None
+    lang = ui_language(request)
     try:
         version = whole_number(str(form.get("version", "")), "version", 1)
     except InputError as error:  # a missing or changed field: said, and the question asked again
-        problem = error.render(ui_language(request))
+        problem = error.render(lang)
     else:
         if form.get("confirm") == "yes":
             try:
                 await run_in_threadpool(store.delete_assessment, aid, version)
             except StaleEdit:
                 view = await run_in_threadpool(store.assessment, aid)
-                stale = changed_at(view)
+                stale = changed_at(view, lang)
             else:
                 return RedirectResponse(f"/collaborations/{collaboration.id}", status_code=303)
         elif view.version != version:  # the form asked about an older version
-            stale = changed_at(view)
+            stale = changed_at(view, lang)
     return render(request, "editor_delete.html.j2", {
         "collaboration": collaboration, "assessment": view, "stale": stale, "problem": problem,
+        "when": in_words(view.date, lang),
     }, status_code=400 if problem else 409 if stale else 200)
 
 
