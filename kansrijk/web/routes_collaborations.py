@@ -11,7 +11,9 @@ stays free for other requests (the app's model runs one case at a time, kansrijk
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import tempfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
@@ -33,12 +35,12 @@ from kansrijk.monitor import compare_cases
 from kansrijk.render import labels as report_labels
 from kansrijk.report_html import html_environment, summary_context
 from kansrijk.store import StaleEdit
-from kansrijk.store.exchange import import_files
+from kansrijk.store.exchange import Imported, import_files
 from kansrijk.text import LANGUAGES
 from kansrijk.web.advice_cache import advise_cached
 from kansrijk.web.choices import condition_choices, condition_names
 from kansrijk.web.forms import FORM, whole_number
-from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 from kansrijk.web.trend import trend_chart
 from kansrijk.yamlfile import Document, validate
 
@@ -48,6 +50,8 @@ MAX_UPLOADS = 100  # case files in one import (kansrijk/limits.py bounds each fi
 CASE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx")
 MAPPING_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_STEM_BYTES = 200  # of an upload's name as stored here (a file system's names hold 255)
+IMPORT_RESULT = "import_result"  # session key: the token of the import result the list shows next
+MAX_KEPT_RESULTS = 100  # import results kept for their list page; the oldest go first
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class Row:
 def rows(model: Model, assessments: list[tuple], lang: str) -> list[Row]:
     """(summary, case) pairs as rows, each with the report `kansrijk advise` gives on its case
     (kept by the advice cache: a page shown again runs the engine only for what changed)."""
-    return [Row(summary.id, summary.date, summary.date.isoformat() if summary.date else f"#{place}",
+    return [Row(summary.id, summary.date, date_in(summary.date, lang) or f"#{place}",
                 advise_cached(model, summary, case, lang))
             for place, (summary, case) in enumerate(assessments, start=1)]
 
@@ -93,13 +97,59 @@ def check_collaboration(form, model: Model, lang: str) -> tuple[dict[str, str], 
     return values, errors
 
 
+@dataclass(frozen=True)
+class ImportedFile:
+    """One imported file as the list reports it: its name as the user gave it, what it became,
+    and the assessment the collaboration already had with the same date and content, if any."""
+
+    name: str
+    item: Imported
+    identical_to: int | None
+
+
+def identical_before(store, done: list[Imported]) -> list[int | None]:
+    """Per imported assessment, an earlier assessment of its collaboration with an equal case (the
+    same date and content: most likely the same file imported twice), else None."""
+    cases = {cid: store.cases(cid) for cid in {item.collaboration_id for item in done}}
+    found = []
+    for item in done:
+        mine = next(case for summary, case in cases[item.collaboration_id] if summary.id == item.assessment_id)
+        found.append(min((summary.id for summary, case in cases[item.collaboration_id]
+                          if summary.id < item.assessment_id and case == mine), default=None))
+    return found
+
+
+def _kept_results(request: Request) -> OrderedDict:
+    """Import results waiting for the list page that shows them once, by token, in this process:
+    a hundred files' names would not fit in the session's cookie (a browser keeps 4 kB)."""
+    state = request.app.state
+    if not hasattr(state, "import_results"):
+        state.import_results = OrderedDict()
+    return state.import_results
+
+
+def keep_result(request: Request, imported: list[ImportedFile]) -> None:
+    kept = _kept_results(request)
+    token = secrets.token_urlsafe(16)
+    kept[token] = imported
+    while len(kept) > MAX_KEPT_RESULTS:
+        kept.popitem(last=False)
+    request.session[IMPORT_RESULT] = token
+
+
+def take_result(request: Request) -> list[ImportedFile] | None:
+    """The result of this session's last import, once: a reload shows the list without it."""
+    token = request.session.pop(IMPORT_RESULT, None)
+    return _kept_results(request).pop(token, None) if isinstance(token, str) else None
+
+
 # -- the list -------------------------------------------------------------------------------------
 
 async def list_page(request: Request, form: dict | None = None, errors: dict | None = None,
-                    imported: list | None = None, import_error: str | None = None,
-                    status_code: int = 200) -> Response:
+                    import_error: str | None = None, status_code: int = 200) -> Response:
     store, model, lang = get_store(request), get_model(request), ui_language(request)
     search = request.query_params.get("q", "").strip()
+    imported = take_result(request) if request.method == "GET" else None
     items = await run_in_threadpool(last_rows, model, await run_in_threadpool(store.last_cases, search), lang)
     return render(request, "collaborations_list.html.j2", {
         "q": search, "items": items, "rt": report_labels().resolve(lang), "conditions": condition_choices(model.kb, lang),
@@ -155,7 +205,10 @@ async def _import(request: Request, form: FormData, lang: str) -> Response:
         except InputError as error:
             error.file = names.get(error.file, error.file)
             return await list_page(request, import_error=error.render(lang), status_code=400)
-    return await list_page(request, imported=[(names[item.source], item) for item in done])
+    identical = await run_in_threadpool(identical_before, get_store(request), done)
+    keep_result(request, [ImportedFile(names[item.source], item, same) for item, same in zip(done, identical)])
+    # Post/Redirect/Get: the list shows the result once, and reloading it imports nothing again
+    return RedirectResponse("/", status_code=303)
 
 
 async def keep(folder: str, number: int, upload: UploadFile, suffixes: tuple[str, ...], names: dict[str, str]) -> str:
