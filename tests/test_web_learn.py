@@ -415,3 +415,84 @@ def test_in_a_browser_a_node_chosen_by_keyboard_opens_its_panel_and_chain_in_pla
         assert marked and all(chain.intersection(rules.split()) for rules in marked)
         assert page.eval_on_selector(f"a.node[data-node='{node}']", "n => n.getAttribute('aria-current')") == "true"
         assert not problems and not outside
+
+
+def test_the_score_counts_close_answers_and_evidence_against_an_answer_is_said_in_words(workbench, model):
+    workbench.get("/learn?lang=en")
+    seen = {"close": 0, "against": 0}
+    for seed, pick in ((1, 0), (1, 3), (4, 2), (2, 3)):  # every question's option number `pick`
+        built = quiz_of(model, seed, "en")
+        answers = [q.options[pick % len(q.options)].id for q in built.questions]
+        graded = grade(model, built, answers)
+        page = workbench.post_form(f"/learn/quiz?seed={seed}", {f"answer.{q.id}": a for q, a in zip(built.questions, answers)}).text
+        score = re.search(r'<p class="message learn-score" id="quiz-score" role="status">([^<]*)</p>', page).group(1)
+        close = sum(1 for q in graded.questions if q.close)
+        assert score == f"Score: {graded.score}/3" + (f" ({close} close)" if close else "")
+        seen["close"] += close
+        for q in graded.questions:
+            feedback = page[page.index(f'id="feedback-{q.id}"'):]
+            said = feedback[:feedback.index("</p>")]
+            against = q.answer_certainty is not None and q.answer_certainty < 0
+            seen["against"] += against
+            assert ("the case counts as evidence against your answer" in said) == against
+            assert not re.search(r"[-−]\d", said)  # never a certainty below zero
+    assert seen["close"] and seen["against"]  # both kinds were graded
+
+
+def test_an_assessment_with_too_little_information_says_why_nothing_applies(workbench, model):
+    from kansrijk.case import Case
+
+    empty = Case.model_validate({"name": "Nog leeg"}, context={"kb": model.kb})
+    _, aid = workbench.store.import_case(empty)
+    assert not model.infer(empty).firings
+    minimum = model.report(empty, model.infer(empty), "nl", trace=False).coverage.min_answered
+    for lang, words in (("nl", "Bij deze meting was geen enkele regel van toepassing: er is te weinig informatie."),
+                        ("en", "No rule applied in this assessment: there is too little information.")):
+        page = workbench.get(f"/learn?assessment={aid}&lang={lang}").text
+        said = html.unescape(re.search(r'<p class="message warning" id="learn-insufficient">([^<]*)</p>', page).group(1))
+        assert said.startswith(words)
+        assert labels().resolve(lang)["summary"]["insufficient_do"].format(n=minimum) in said
+    # an assessment with enough information says nothing of the kind
+    _, known = import_example(workbench.store, "zorgalliantie.yaml")
+    assert 'id="learn-insufficient"' not in workbench.get(f"/learn?assessment={known}").text
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: no tags, no attributes, no script or style."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_rules_apply_they_never_fire_in_the_readers_words(workbench):
+    # the glossary's rule_applies: "van toepassing" / "applies", never "vuurde" / "fired"
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    for lang, avoid, used in (("nl", ("vuur", "vuren"), ("van toepassing waren", "niet van toepassing")),
+                              ("en", ("fire",), ("rules that applied", "did not apply"))):
+        # a node whose chain applied and one whose rules did not
+        text = " ".join(visible_text(workbench.get(f"/learn?assessment={aid}&node={node}&lang={lang}").text)
+                        for node in ("dynamic:permanent_negotiation", "observed:buzzword_ambition")).lower()
+        assert not [word for word in avoid if word in text]
+        assert all(words in text for words in used)
+    assert "causale graaf" in visible_text(workbench.get("/learn?lang=nl").text).lower()
+    assert "oorzakelijk" not in workbench.get("/learn?lang=nl").text.lower()
+
+
+def test_the_panel_names_a_node_and_shows_its_id_only_small_and_labelled(workbench, model):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    node = "observed:buzzword_ambition"
+    panel = workbench.get(f"/learn?assessment={aid}&node={node}&lang=en&partial=panel").text
+    name = model.kb.item_of_node(node).name("en")
+    assert esc(name) in re.search(r'<h2 id="learn-panel-title">(.*?)</h2>', panel, re.S).group(1)
+    text = visible_text(panel)
+    assert text.count(node) == 1
+    assert f'<span class="node-id">id <code>{node}</code></span>' in panel
+
+
+@pytest.mark.parametrize("url", ["/learn?assessment={aid}", "/learn?assessment={aid}&node=dynamic:permanent_negotiation",
+                                 "/learn/quiz?seed=3"])
+def test_headings_go_down_one_level_at_a_time(workbench, url):
+    _, aid = import_example(workbench.store, "zorgalliantie.yaml")
+    page = workbench.get(url.format(aid=aid)).text
+    levels = [int(level) for level in re.findall(r"<h([1-6])\b", page)]
+    assert levels[0] == 1 and len(levels) >= 3
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels

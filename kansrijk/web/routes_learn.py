@@ -56,6 +56,7 @@ class Assessment:
     date: str | None  # in words: '3 september 2026'
     inference: Inference
     focus: str | None
+    insufficient: int | None  # too little information to advise: the indicators per condition that would do (coverage)
 
 
 # --- the graph ---------------------------------------------------------------------------------
@@ -115,7 +116,9 @@ def _assessment(request: Request, model: Model, raw: str) -> Assessment | None:
     lang = ui_language(request)
     report = model.report(view.case, inference, lang, trace=False)
     date = long_date(report.date, report_labels().resolve(lang)["report"]["months"])  # as the advice page says it
-    return Assessment(aid, store.collaboration(view.collaboration_id).name, date, inference, report.focus)
+    coverage = report.coverage
+    return Assessment(aid, store.collaboration(view.collaboration_id).name, date, inference, report.focus,
+                      None if coverage.sufficient else coverage.min_answered)
 
 
 def _condition(model: Model, raw: str, assessment: Assessment | None) -> str | None:

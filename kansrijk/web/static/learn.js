@@ -1,6 +1,7 @@
 // kansrijk workbench, the causal graph: progressive help only. Without it every node is a link
 // (?node=ID) that loads the page with the node's panel; with it, choosing a node loads just the
-// panel, and pointing at or focusing a node brings out its edges.
+// panel, and pointing at or focusing a node brings out its edges. A chosen node is scrolled into
+// sight within the drawing's box.
 "use strict";
 
 (function () {
@@ -35,6 +36,16 @@
     });
     svg.classList.toggle("has-chain", rules.length > 0);
   }
+
+  // within the drawing's box only: the page itself stays where the reader is
+  function reveal(node) {
+    var box = document.getElementById("learn-graph");
+    if (!box || !node) { return; }
+    var b = box.getBoundingClientRect(), n = node.getBoundingClientRect();
+    if (n.top < b.top || n.bottom > b.bottom) { box.scrollTop += n.top - b.top - (b.height - n.height) / 2; }
+    if (n.left < b.left || n.right > b.right) { box.scrollLeft += n.left - b.left - (b.width - n.width) / 2; }
+  }
+  reveal(svg.querySelector("a.node.selected"));
 
   function select(node, href) {
     var url = new URL(href, window.location.href);
@@ -78,7 +89,8 @@
     if (!node) { return; }  // not in this view: load the page
     event.preventDefault();
     select(node, node.getAttribute("href"));
-    node.focus();
+    reveal(node);
+    node.focus({ preventScroll: true });
   });
   // SVG links follow on Enter by themselves; Space selects too, as on a button
   svg.addEventListener("keydown", function (event) {
