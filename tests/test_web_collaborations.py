@@ -342,3 +342,183 @@ def test_the_list_reads_the_store_once_and_runs_the_engine_only_for_what_changed
     workbench.store.save_assessment(cid, view.case.model_copy(update={"observations": ["subgroups"]}), aid, view.version)
     again = workbench.get("/?lang=en")
     assert runs == ["Samenwerking 2"] and again.text != first.text  # only the edited one, and its new advice shown
+
+
+# -- the review's findings (/work/k/ux_findings.md 4, 6, 8, 11, 12, 13, 18, 19, 20) ----------------
+
+def focus_cells(html: str) -> dict[str, tuple[str, str]]:
+    """Per row's first cell (name or date): the focus cell's link and text."""
+    found = {}
+    for row in re.findall(r'<tr class="(?:collaboration|assessment)">(.*?)</tr>', html, re.S):
+        first = unescape(re.sub(r"<[^>]+>", "", re.search(r"<th[^>]*>(.*?)</th>", row, re.S).group(1))).strip()
+        link, text = re.search(r'<td class="focus"><a href="([^"]+)"[^>]*>(.*?)</a></td>', row, re.S).groups()
+        found[first] = (link, unescape(text).strip())
+    return found
+
+
+def test_no_focus_says_whether_all_is_well_or_too_little_is_known(workbench, make_case):
+    cid, spring = import_example(workbench.store, SPRING)  # everything known is strong: no focus needed
+    empty = make_case(name="Leeg", date="2026-05-01")
+    _, nothing = workbench.store.import_case(empty)
+    model = load_model()
+    assert model.advise(example_case(SPRING), "en").focus_detail.reason == "none"
+    assert model.advise(empty, "en").focus_detail.reason == "insufficient"
+    for lang, none, too_little in (("en", "none", "too little information"), ("nl", "geen", "te weinig informatie")):
+        shown = focus_cells(workbench.get(f"/?lang={lang}").text)
+        assert shown[example_case(SPRING).name] == (f"/assessments/{spring}", none)
+        assert shown["Leeg"] == (f"/assessments/{nothing}", too_little)
+    # the same on the collaboration page, and on the comparison of the empty one with a full one
+    other = workbench.store.save_assessment(cid, empty.model_copy(update={"name": example_case(SPRING).name}))
+    page = workbench.get(f"/collaborations/{cid}?lang=en").text
+    assert sorted(text for _, text in focus_cells(page).values()) == ["none", "too little information"]
+    compared = workbench.get(f"/collaborations/{cid}/compare?old={other}&new={spring}&lang=en").text
+    focus = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r'<li class="change change-focus">(.*?)</li>', compared, re.S)]
+    assert focus == [] or "(too little information → none)" in focus[0]
+
+
+def test_a_provisional_band_is_marked_with_why(workbench, make_case):
+    model = load_model()
+    one = next(i.id for i in model.kb.indicators if i.condition == "ambition")
+    full = {i.id: 4 for i in model.kb.indicators if i.condition != "ambition"}
+    case = make_case(name="Half", date="2026-02-02", scores={**full, one: 2})
+    report = model.advise(case, "en")
+    assert [c.id for c in report.conditions if c.provisional] == ["ambition"]
+    cid, _ = workbench.store.import_case(case)
+    for url in ("/?lang=en", f"/collaborations/{cid}?lang=en"):
+        page = workbench.get(url).text
+        marked = re.findall(r'<span class="band band-\w+ provisional" title="([^"]+)">', page)
+        assert len(marked) == 1 and marked[0].startswith("A meaningful ambition: ")
+        assert "fewer than half of the indicators" in unescape(marked[0])
+        row = cells(page, "collaboration" if url.startswith("/?") else "assessment")[0]
+        assert sum("(provisional)" in cell for cell in row) == 1
+    assert "(voorlopig)" in workbench.get("/?lang=nl").text
+
+
+def test_every_date_is_written_as_the_reports_write_it(workbench):
+    cid, old = import_example(workbench.store, SPRING)
+    new = workbench.store.save_assessment(cid, example_case(AUTUMN))
+    for lang, spring, autumn in (("en", "20 April 2026", "12 October 2026"), ("nl", "20 april 2026", "12 oktober 2026")):
+        listed = workbench.get(f"/?lang={lang}").text
+        assert cells(listed, "collaboration")[0][1] == autumn
+        page = workbench.get(f"/collaborations/{cid}?lang={lang}").text
+        assert [row[0] for row in cells(page, "assessment")] == [spring, autumn]
+        options = re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', re.search(r'id="compare-old".*?</select>', page, re.S).group(0))
+        assert options == [spring, autumn]
+        titles = [unescape(t) for t in re.findall(r"<title>(.*?)</title>", re.search(r'<svg id="trend".*?</svg>', page, re.S).group(0))]
+        assert any(title.endswith(f"{autumn}: 2{',' if lang == 'nl' else '.'}00") for title in titles)
+        compared = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={new}&lang={lang}").text
+        dates = re.findall(r'<dd><a href="/assessments/\d+">(.*?)</a></dd>', compared)
+        assert dates == [spring, autumn]
+        assert "2026-04-20" not in listed + page + compared and "2026-10-12" not in listed + page + compared
+
+
+def test_the_same_date_twice_is_told_apart_in_the_compare_choice(workbench):
+    cid, _ = import_example(workbench.store, SPRING)
+    workbench.store.save_assessment(cid, example_case(SPRING))
+    page = workbench.get(f"/collaborations/{cid}?lang=en").text
+    options = re.findall(r'<option value="\d+"[^>]*>(.*?)</option>', re.search(r'id="compare-old".*?</select>', page, re.S).group(0))
+    assert options == ["20 April 2026 (1)", "20 April 2026 (2)"]
+
+
+def test_import_redirects_and_a_reload_imports_nothing_again(workbench):
+    files = [("files", ("zorgalliantie.yaml", (EXAMPLES / "zorgalliantie.yaml").read_bytes()))]
+    answer = workbench.post_form("/import?lang=en", files=files)
+    assert answer.status_code == 303 and answer.headers["location"] == "/"
+    first = workbench.get("/")
+    assert 'id="import-result"' in first.text and "zorgalliantie.yaml</strong>: imported" in first.text
+    assert "(<a href=\"/assessments/" in first.text and "3 September 2026</a>)" in first.text
+    again = workbench.get("/")  # what F5 on the page after the import does: the result is shown once
+    assert again.status_code == 200 and 'id="import-result"' not in again.text
+    assert [c.count for c in workbench.store.collaborations()] == [1]
+
+
+def test_importing_the_same_file_again_warns_which_assessment_it_repeats(workbench):
+    files = [("files", ("zorgalliantie.yaml", (EXAMPLES / "zorgalliantie.yaml").read_bytes()))]
+    workbench.post_form("/import?lang=en", files=files)
+    first_page = workbench.get("/").text
+    assert 'class="identical"' not in first_page
+    (cid, first), = [(c.id, c.last.id) for c in workbench.store.collaborations()]
+    # an edited copy (other content, same date) is no repeat; the same file again is
+    changed = (EXAMPLES / "zorgalliantie.yaml").read_text(encoding="utf-8").replace("ambition.shared: 3", "ambition.shared: 4", 1)
+    assert workbench.post_form("/import?lang=en", files=[("files", ("anders.yaml", changed.encode()))]).status_code == 303
+    assert 'class="identical"' not in workbench.get("/").text
+    workbench.post_form("/import?lang=nl", files=files)
+    page = workbench.get("/").text
+    assessments = [summary.id for summary, _ in workbench.store.cases(cid)]
+    assert len(assessments) == 3  # warned, not refused
+    repeat = max(assessments)
+    warning = re.search(rf'<span class="identical" id="identical-{repeat}"[^>]*>(.*?)</span>', page, re.S).group(1)
+    assert f'<a href="/assessments/{first}">3 september 2026</a>' in warning and "dezelfde datum en inhoud" in warning
+
+
+def test_the_compare_heading_is_the_pages_own(workbench):
+    cid, old = import_example(workbench.store, SPRING)
+    new = workbench.store.save_assessment(cid, example_case(AUTUMN))
+    for lang in ("en", "nl"):
+        page = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={new}&lang={lang}").text
+        heading = re.search(r"<h1>(.*?)</h1>", page).group(1)
+        assert not heading.startswith("kansrijk") and "(§5.4)" in heading
+
+
+def test_wide_tables_scroll_in_their_own_box(workbench):
+    cid, old = import_example(workbench.store, SPRING)
+    new = workbench.store.save_assessment(cid, example_case(AUTUMN))
+    for url in ("/", f"/collaborations/{cid}", f"/collaborations/{cid}/compare?old={old}&new={new}"):
+        page = workbench.get(url).text
+        assert page.count("<table") == len(re.findall(r'<div class="scroll">\s*<table', page)) > 0, url
+    css = (WEB / "static" / "app.css").read_text(encoding="utf-8")
+    assert re.search(r"\.scroll\s*\{\s*overflow-x:\s*auto", css) and "overflow-wrap: anywhere" in css
+
+
+def chart_points(page: str) -> list[tuple[str, float, float, float]]:
+    """(condition, x, y, value) of every point of the chart."""
+    svg = re.search(r'<svg id="trend".*?</svg>', page, re.S).group(0)
+    return [(c, float(x), float(y), float(v)) for x, y, c, v in
+            re.findall(r'<circle class="point" cx="([\d.]+)" cy="([\d.]+)" r="5" data-condition="(\w+)" data-value="([\d.]+)"', svg)]
+
+
+def test_the_chart_keeps_equal_means_apart_and_its_dates_off_the_frame(workbench):
+    cid, _ = import_example(workbench.store, SPRING)  # three conditions at 3.75
+    workbench.store.save_assessment(cid, example_case(AUTUMN))
+    page = workbench.get(f"/collaborations/{cid}?lang=nl").text
+    points = chart_points(page)
+    for x in {x for _, x, _, _ in points}:
+        here = [(y, v) for _, px, y, v in points if px == x]
+        equal = [y for y, v in here if v == 3.75]
+        assert len(equal) >= 2 and len(set(equal)) == len(equal)  # one line does not hide another
+        assert max(equal) - min(equal) < 15  # still read as the same value
+    svg = re.search(r'<svg id="trend" viewBox="0 0 (\d+) (\d+)"', page)
+    width = int(svg.group(1))
+    axis = float(re.search(r'<line x1="([\d.]+)" y1="[\d.]+" x2="\1"', page).group(1))
+    xs = sorted({x for _, x, _, _ in points})
+    # room beside the y axis and the right edge for half a long date ("12 oktober 2026")
+    assert xs[0] - axis >= 30 and width - xs[-1] >= 60
+
+
+def test_many_assessments_slant_their_dates(workbench):
+    base = example_case(SPRING)
+    cid, _ = workbench.store.import_case(base)
+    for month in range(5, 12):
+        workbench.store.save_assessment(cid, base.model_copy(update={"date": dt.date(2026, month, 1)}))
+    page = workbench.get(f"/collaborations/{cid}?lang=en").text
+    dates = re.findall(r'<text x="[\d.]+" y="[\d.]+" text-anchor="end" transform="rotate\(-30[^"]*\)">(.*?)</text>', page)
+    assert dates[0] == "20 April 2026" and dates[-1] == "1 November 2026" and len(dates) == 8
+    height = int(re.search(r'<svg id="trend" viewBox="0 0 \d+ (\d+)"', page).group(1))
+    assert height > 340  # more room below for the slanted dates
+
+
+def test_the_language_hint_says_what_the_collaborations_language_does():
+    from kansrijk.web.pages import ui_labels
+
+    assert "report to download" in ui_labels("en").collaborations.language_hint
+    assert "rapport" in ui_labels("nl").collaborations.language_hint
+
+
+def test_collaboration_labels_use_the_glossarys_terms():
+    from kansrijk.glossary import glossary
+
+    labels = yaml.safe_load((WEB / "labels_collaborations.yaml").read_text(encoding="utf-8"))
+    dutch = " ".join(label["nl"] for label in labels.values()).lower()
+    assert "vragenlijst" not in dutch and "enquête" in dutch
+    assert glossary().root["partnership"].nl == "samenwerkingsverband"
+    assert "picture" not in " ".join(label["en"] for label in labels.values()).lower()
