@@ -16,6 +16,14 @@ from tests.browser_support import browser_page, needs_chromium, serving
 from tests.web_support import import_example, make_workbench, workbench  # noqa: F401 (the fixture)
 
 
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path, monkeypatch):
+    """`kansrijk serve` keeps its session key in the data folder: here the test's own, never the user's."""
+    monkeypatch.setenv("KANSRIJK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KANSRIJK_SECRET", raising=False)
+    return tmp_path / "data"
+
+
 def test_an_error_shows_an_id_never_a_trace(tmp_path, caplog, monkeypatch):
     from kansrijk.web import routes_collaborations
 
@@ -513,3 +521,117 @@ def test_in_chromium_a_refused_what_if_shows_the_whole_refusal_not_a_page_in_the
         assert page.url.startswith(f"{base}/assessments/{aid}/whatif")
         assert "the form had expired" in page.inner_text("main")
         assert outside == []
+
+
+# -- the session key kept from one start to the next -------------------------------------------
+
+def started_app(monkeypatch, tmp_path, *options: str):
+    """The app `kansrijk serve` would run (uvicorn not started), on a database outside the data folder."""
+    from kansrijk.cli import main
+
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.append(app))
+    result = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path}/w.db", *options])
+    assert result.exit_code == 0, result.output
+    (app,) = started
+    return app
+
+
+def browser_of(app):
+    from starlette.testclient import TestClient
+
+    return TestClient(app, base_url="http://127.0.0.1:8765", raise_server_exceptions=False)
+
+
+def token_on(page) -> str:
+    return re.search(r'<meta name="csrf-token" content="([^"]+)">', page.text)[1]
+
+
+def test_a_form_opened_before_a_restart_is_accepted_after_it(monkeypatch, tmp_path, data_folder):
+    from kansrijk.web.app import SESSION_COOKIE
+
+    with browser_of(started_app(monkeypatch, tmp_path)) as before:
+        page = before.get("/collaborations/new")
+        token = token_on(page)
+        cookie = before.cookies.get(SESSION_COOKIE)
+    key = data_folder / "session.key"
+    assert key.stat().st_mode & 0o777 == 0o600  # the data folder's, though the database is elsewhere
+    assert not (tmp_path / "session.key").exists()
+    made = key.read_text()
+    with browser_of(started_app(monkeypatch, tmp_path)) as after:
+        after.cookies.set(SESSION_COOKIE, cookie)
+        sent = after.post("/collaborations", data={"name": "Na de herstart", "language": "nl", "csrf_token": token},
+                          follow_redirects=False)
+        assert sent.status_code == 303, sent.text
+    assert key.read_text() == made  # read, not made again
+    # KANSRIJK_SECRET still decides: a cookie signed with another key is no session of this one
+    monkeypatch.setenv("KANSRIJK_SECRET", "another key")
+    with browser_of(started_app(monkeypatch, tmp_path)) as other:
+        other.cookies.set(SESSION_COOKIE, cookie)
+        refused = other.post("/collaborations?lang=en", data={"name": "Kwijt", "language": "nl", "csrf_token": token})
+        assert refused.status_code == 403 and "the workbench has restarted" in refused.text
+    assert key.read_text() == made
+
+
+def test_a_logout_holds_after_a_restart(monkeypatch, tmp_path):
+    from kansrijk.web.app import SESSION_COOKIE
+
+    monkeypatch.setenv("KANSRIJK_PASSWORD", "pw")
+    with browser_of(started_app(monkeypatch, tmp_path)) as client:
+        assert client.post("/login", data={"password": "pw", "csrf_token": token_on(client.get("/login"))},
+                           follow_redirects=False).status_code == 303
+        token = token_on(client.get("/"))
+        copied = client.cookies.get(SESSION_COOKIE)
+        assert client.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    with browser_of(started_app(monkeypatch, tmp_path)) as other:
+        other.cookies.set(SESSION_COOKIE, copied)
+        refused = other.get("/", follow_redirects=False)
+        assert refused.status_code == 303 and refused.headers["location"].startswith("/login")
+
+
+@pytest.mark.parametrize("spoil, said", [
+    ("folder is a file", "File exists"),
+    ("key is a folder", "Is a directory"),
+    ("key is not text", "this file is not as kansrijk wrote it"),
+    ("logouts are not a list", "this file is not as kansrijk wrote it"),
+])
+def test_serve_says_which_file_of_the_data_folder_it_cannot_use(spoil, said, monkeypatch, tmp_path, data_folder):
+    from kansrijk.cli import main
+
+    if spoil == "folder is a file":
+        data_folder.write_text("")
+        named = data_folder
+    else:
+        data_folder.mkdir()
+        named = data_folder / ("ended-sessions.json" if spoil.startswith("logouts") else "session.key")
+        {"key is a folder": named.mkdir, "key is not text": lambda: named.write_bytes(b"\xff\xfe"),
+         "logouts are not a list": lambda: named.write_text('["sid"]')}[spoil]()
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: pytest.fail("started"))
+    result = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path}/w.db", "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert str(named) in result.output and said in result.output and "Traceback" not in result.output
+    assert "KANSRIJK_DATA_DIR" in result.output or "delete it" in result.output
+
+
+def test_the_help_says_where_the_key_is_kept():
+    from kansrijk.cli import main
+
+    help_text = " ".join(CliRunner().invoke(main, ["serve", "--help"]).output.split())
+    assert "session.key in your data folder (there too with --db elsewhere" in help_text
+
+
+@pytest.mark.parametrize("lang, said, back", [
+    ("nl", "de werkbank is intussen opnieuw gestart", "met de terugknop van je browser terug"),
+    ("en", "the workbench has restarted since", "go back with your browser&#39;s back button"),
+])
+def test_a_refused_form_says_why_and_how_to_get_the_input_back(lang, said, back, workbench):
+    workbench.get(f"/?lang={lang}")
+    refused = workbench.post("/collaborations", data={"name": "Nieuw", "language": "nl", "csrf_token": "stale"},
+                             headers={"Referer": "http://testserver/collaborations/new?x=1"})
+    assert refused.status_code == 403
+    assert said in refused.text and back in refused.text, refused.text
+    assert '<a href="/collaborations/new?x=1">' in refused.text  # the form's page, on this site
+    # a Referer a browser would read as another host is no link back
+    tricked = workbench.post("/collaborations", data={"csrf_token": "stale"},
+                             headers={"Referer": "http://testserver//evil.example/x"})
+    assert tricked.status_code == 403 and "evil.example" not in tricked.text

@@ -4,15 +4,22 @@ for others on the network."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kansrijk.commands.common import DB_HELP, LANG
 
+if TYPE_CHECKING:
+    from kansrijk.web.security import EndedSessions
+
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # reachable from this computer only
 ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every address of this computer
 PASSWORD_ENV = "KANSRIJK_PASSWORD"
-SECRET_ENV = "KANSRIJK_SECRET"  # signs the session cookie; random per process when unset
+SECRET_ENV = "KANSRIJK_SECRET"  # signs the session cookie; else the key in KEY_FILE
+KEY_FILE = "session.key"  # in the data folder: the same key from one start to the next
+ENDED_FILE = "ended-sessions.json"  # beside it: the sessions logged out of
 
 
 def read_password(password_file: str | None) -> str | None:
@@ -59,6 +66,57 @@ def check_tls(certfile: str | None, keyfile: str | None) -> bool:
     return True
 
 
+def session_secret(folder: Path) -> str:
+    """$KANSRIJK_SECRET, else the key in folder's KEY_FILE, made there on the first start (readable
+    by this user only). So a restart keeps every session, and every open form is still accepted.
+    OSError when the file cannot be read or written, ValueError when it is not text."""
+    import secrets
+
+    from kansrijk.output import write_file
+
+    secret = os.environ.get(SECRET_ENV)
+    if secret:
+        return secret
+    path = folder / KEY_FILE
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    if not key:
+        key = secrets.token_urlsafe(32)
+        mask = os.umask(0o077)  # a new file gets what the umask allows: here 0600
+        try:
+            write_file(path, key + "\n")
+        finally:
+            os.umask(mask)
+    return key
+
+
+def session_keeping() -> tuple[str, EndedSessions]:
+    """The key that signs the session cookie and the sessions logged out of, both kept in the data
+    folder (store.database.data_folder) whatever database is used; a file there that cannot be
+    used is bad input (exit code 2)."""
+    from kansrijk.errors import InputError, Msg, Problem
+    from kansrijk.store.database import data_folder
+    from kansrijk.web.app import SESSION_HOURS
+    from kansrijk.web.security import EndedSessions
+
+    where = ""  # the file in hand; before that the folder, which the OSError names
+    try:
+        folder = data_folder()
+        where = str(folder / KEY_FILE)
+        secret = session_secret(folder)
+        where = str(folder / ENDED_FILE)
+        return secret, EndedSessions(SESSION_HOURS * 3600, path=folder / ENDED_FILE)
+    except OSError as error:
+        raise InputError(where or str(error.filename), [
+            Problem("", Msg("serve.data_file_unusable", reason=error.strerror or str(error)),
+                    allowed=Msg("serve.data_allowed"))]) from None
+    except ValueError:  # not text, not JSON, not a list of sessions
+        raise InputError(where, [Problem("", Msg("serve.data_file_not_ours"),
+                                         allowed=Msg("serve.data_file_remove"))]) from None
+
+
 def host_names(host: str, also: tuple[str, ...]) -> list[str]:
     """The names the workbench answers to: this computer's own, the address it listens on, the names
     given with --allow-host, and on every address (0.0.0.0, ::) this computer's name and addresses."""
@@ -98,7 +156,9 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
     It listens on 127.0.0.1 (this computer only) unless --host says otherwise; on any other address
     it refuses to start without a password, from $KANSRIJK_PASSWORD or --password-file, and then
     every page needs a login. The session cookie is signed with $KANSRIJK_SECRET, else with a
-    key made when it starts (a restart then logs everyone out). Ctrl+C stops it.
+    key made on the first start and kept in session.key in your data folder (there too with --db
+    elsewhere; $KANSRIJK_DATA_DIR names another folder), so after a restart everyone stays logged
+    in and open forms are still accepted. Ctrl+C stops it.
 
     Without TLS the password travels over the network in clear text: give --ssl-certfile and
     --ssl-keyfile, or put a proxy that speaks HTTPS in front (and name it with --allow-host).
@@ -131,9 +191,14 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
     from kansrijk.web.security import hash_password
 
     store = open_store(db)
+    try:
+        secret, ended = session_keeping()
+    except InputError:
+        store.close()
+        raise
     hosts = host_names(host, allow_hosts)
     app = create_app(store, password_hash=hash_password(password) if password else None,
-                     secret_key=os.environ.get(SECRET_ENV) or None, allowed_hosts=hosts, https_only=tls)
+                     secret_key=secret, allowed_hosts=hosts, https_only=tls, ended_sessions=ended)
     del password  # only its hash is kept
     address = f"{'https' if tls else 'http'}://{f'[{host}]' if ':' in host else host}:{port}/"
     login = Msg("serve.login") if app.state.password_hash else ""

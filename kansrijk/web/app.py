@@ -31,13 +31,16 @@ SESSION_HOURS = 12  # a working day; then log in again
 
 
 def create_app(store: Store, *, password_hash: str | None = None, secret_key: str | None = None,
-               allowed_hosts: Iterable[str] = LOOPBACK_HOSTS, https_only: bool = False) -> Starlette:
+               allowed_hosts: Iterable[str] = LOOPBACK_HOSTS, https_only: bool = False,
+               ended_sessions: EndedSessions | None = None) -> Starlette:
     """The app on `store`. With `password_hash` (security.hash_password) every page needs a login.
-    Without `secret_key` the session is signed with a key of this process only. It answers only
+    Without `secret_key` the session is signed with a key of this process only; a second app made
+    with the same key accepts its sessions and forms (a restart of `kansrijk serve`). The sessions
+    logged out of are `ended_sessions`, else this app's own. It answers only
     requests to one of `allowed_hosts` (host names or addresses; IPv6 with or without brackets).
     With `https_only` (served over TLS) the browser sends the session cookie over HTTPS only."""
     hosts = tuple(allowed_hosts)
-    ended = EndedSessions(max_age=SESSION_HOURS * 3600)
+    ended = EndedSessions(max_age=SESSION_HOURS * 3600) if ended_sessions is None else ended_sessions
     routes = [
         *routes_login.routes, *routes_collaborations.routes,
         *routes_editor.routes, *routes_advice.routes, *routes_learn.routes,

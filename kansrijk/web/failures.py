@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -16,12 +17,26 @@ from kansrijk.web.pages import render
 log = logging.getLogger("kansrijk.web")
 
 
+def came_from(request: Request) -> str | None:
+    """The page of this workbench the request was sent from (its Referer: path and query only),
+    unless that is this very page; None when there is none or it is another site's."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    path = referer.path
+    # '//x' or '/\\x' would be read by a browser as another host
+    if referer.netloc.lower() != request.headers.get("host", "").lower() or not path.startswith("/") \
+            or path[1:2] in ("/", "\\"):
+        return None
+    link = path + (f"?{referer.query}" if referer.query else "")
+    return None if link == request.url.path + (f"?{request.url.query}" if request.url.query else "") else link
+
 
 def error_page(request: Request, status: int, error_id: str | None = None, message: str | None = None,
                **values: object) -> Response:
     """The error page: the label `message` of labels_common.yaml filled with `values`; by default
-    error_<status> where there is one, else error_other."""
-    context = {"status": status, "error_id": error_id, "message": message, "values": values}
+    error_<status> where there is one, else error_other. It links back to the page the request
+    came from, on this site."""
+    context = {"status": status, "error_id": error_id, "message": message, "values": values,
+               "came_from": came_from(request)}
     try:
         return render(request, "error.html.j2", context, status_code=status)
     except Exception:  # the page itself failed: say the least, still without a trace

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import logging
 import math
 import re
 import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from starlette.exceptions import HTTPException
@@ -27,8 +30,11 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from kansrijk.output import write_file
 from kansrijk.text import LANGUAGES
 from kansrijk.web.pages import CSRF_FIELD, CSRF_HEADER, CSRF_SESSION_KEY
+
+log = logging.getLogger("kansrijk.web")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # scrypt's cost: 2**14 x 8 x 1 uses 16 MB and about 50 ms, the parameters Python's docs suggest
@@ -124,20 +130,43 @@ class AllowedHosts:
 
 
 class EndedSessions:
-    """The sessions logged out of in this process: a copy of such a session's cookie is refused,
-    though its signature still holds. Each is kept as long as a cookie of it could be valid."""
+    """The sessions logged out of: a copy of such a session's cookie is refused, though its
+    signature still holds. Each is kept as long as a cookie of it could be valid. With `path` (JSON,
+    session id -> when it ended, by the wall clock) they are read from it at the start and written to
+    it at every logout, so that they stay ended after a restart with the same key; without it they
+    last as long as the process."""
 
-    def __init__(self, max_age: float, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, max_age: float, clock: Callable[[], float] | None = None, path: Path | None = None):
         self.max_age = max_age
-        self.clock = clock
-        self._ended: dict[str, float] = {}
+        # a time kept in a file must mean the same after a restart: the wall clock then
+        self.clock = clock or (time.time if path else time.monotonic)
+        self.path = path
+        self._ended: dict[str, float] = self._read(path) if path else {}
         self._lock = threading.Lock()
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, float]:
+        """The file's sessions; none when it is missing. OSError when it cannot be read, ValueError
+        when it is not such a file."""
+        try:
+            ended = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        if not (isinstance(ended, dict) and all(isinstance(at, (int, float)) for at in ended.values())):
+            raise ValueError(f"not a list of ended sessions: {path}")
+        return {str(sid): float(at) for sid, at in ended.items()}
 
     def end(self, session_id: str) -> None:
         now = self.clock()
         with self._lock:
             self._ended = {sid: at for sid, at in self._ended.items() if now - at < self.max_age}
             self._ended[session_id] = now
+            if self.path is None:
+                return
+            try:
+                write_file(self.path, json.dumps(self._ended, sort_keys=True))
+            except OSError:  # the session is ended all the same, until a restart
+                log.warning("could not keep the logout in %s", self.path, exc_info=True)
 
     def __contains__(self, session_id: object) -> bool:
         with self._lock:
@@ -245,7 +274,7 @@ class CSRFProtection:
                               field_mb=MAX_FIELD_BYTES // 2**20)(scope, _replay(b""), send)
             return
         if given is None or not hmac.compare_digest(given.encode(), expected.encode()):
-            await self.refuse(403, "error_403")(scope, _replay(body), send)
+            await self.refuse(403, "error_csrf")(scope, _replay(body), send)
             return
         await self.app(scope, _replay(body), send)
 
