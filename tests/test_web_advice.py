@@ -8,9 +8,11 @@ import html
 import re
 
 import pytest
+from click.testing import CliRunner
 from markupsafe import escape
 
 from kansrijk.case import Case, load_case
+from kansrijk.cli import main
 from kansrijk.explain import Explainer
 from kansrijk.formats import DEFAULT_TOP
 from kansrijk.render import labels as report_labels
@@ -158,6 +160,95 @@ def test_user_text_is_escaped(workbench, model):  # noqa: F811
     page = workbench.get(f"/assessments/{aid}").text
     assert "<script>alert" not in page and "<img src=x" not in page
     assert esc(HOSTILE) in page
+
+
+@pytest.mark.parametrize("lang, words", [("nl", "niet in het rapport voor de partners"),
+                                         ("en", "not in the report for the partners")])
+def test_the_advisers_notes_are_folded_and_said_to_be_private(workbench, lang, words):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    notes = stored(workbench, aid).case.notes
+    page = workbench.get(f"/assessments/{aid}?lang={lang}").text
+    folded = re.search(r'<details id="notes" class="notes-private">\s*<summary>([^<]*)</summary>(.*?)</details>',
+                       page, re.DOTALL)
+    assert folded, "the notes are not folded"
+    assert words in html.unescape(folded.group(1))
+    assert esc(notes) in folded.group(2) and page.count(str(esc(notes))) == 1  # nowhere else on the page
+
+
+def test_a_case_without_notes_has_no_notes_fold(workbench, model):  # noqa: F811
+    _, aid = workbench.store.import_case(Case.model_validate({"name": "Zonder", "language": "nl",
+                                                              "scores": {"relationship.trust": 1}}, context={"kb": model.kb}))
+    assert 'id="notes"' not in workbench.get(f"/assessments/{aid}").text
+
+
+@pytest.mark.parametrize("lang, words", [("nl", "Opgeslagen."), ("en", "Saved.")])
+def test_saved_is_confirmed_after_the_editor_comes_back(workbench, lang, words):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    saved = workbench.get(f"/assessments/{aid}?saved=1&lang={lang}").text
+    assert re.search(rf'<p class="message saved" id="saved" role="status">{re.escape(words)}</p>', saved)
+    assert 'role="status"' not in workbench.get(f"/assessments/{aid}?lang={lang}").text
+
+
+def headings_out_of_order(page: str) -> list[str]:
+    """Every heading that goes down more than one level from the heading before it. The radar's
+    legend (h4 right after the conditions' h2) is the shared report partial's
+    (advice_templates/_report_summary.html.j2), not the page's, and is left out."""
+    page = re.sub(r'<div class="legend-box">.*?</div>', "", page, flags=re.DOTALL)
+    found, last = [], 0
+    for level, words in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", page, re.DOTALL):
+        if int(level) > last + 1:
+            found.append(f"h{last} -> h{level} {text(words)!r}")
+        last = int(level)
+    return found
+
+
+@pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "logistieke_keten.yaml"])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_headings_go_down_one_level_at_a_time(workbench, example, lang):  # noqa: F811
+    _, aid = import_example(workbench.store, example)
+    page = workbench.get(f"/assessments/{aid}?all=1&lang={lang}").text
+    assert "<h5>" in page and 'class="methods-why"' in page  # the whys and the ways of working are there
+    assert headings_out_of_order(page) == []
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?lang={lang}", {"set.interests.real_dialogue": "5"}).text
+    assert 'class="whatif-answer"' in answer and headings_out_of_order(answer) == []
+    assert headings_out_of_order(workbench.get(f"/assessments/{aid}/whynot?target=stagnation&lang={lang}").text) == []
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_advice_labels_use_the_glossarys_words(lang):
+    """No variant the glossary says to avoid (such as 'vuurde'/'fired' for a rule that applies)."""
+    from kansrijk.glossary import glossary
+    from kansrijk.web.pages import ui_labels
+
+    avoided = glossary().avoided(lang)
+    assert avoided  # else this test shows nothing
+    labels = ui_labels(lang).advice
+    for key in labels_advice_keys():
+        for variant in avoided:
+            assert not re.search(rf"(?<!\w){re.escape(variant)}(?!\w)", labels[key], re.IGNORECASE), (key, variant)
+
+
+def labels_advice_keys() -> list[str]:
+    import yaml
+
+    from kansrijk.web.pages import web_dir
+
+    return list(yaml.safe_load((web_dir() / "labels_advice.yaml").read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("lang, term, not_term", [("nl", "premissen", "voorwaarden"), ("en", "premises", "conditions")])
+def test_why_not_speaks_of_premises_not_of_conditions(workbench, lang, term, not_term):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    intro = re.search(r"<p>(.*?)</p>", section(workbench.get(f"/assessments/{aid}?lang={lang}").text, "whynot")).group(1)
+    assert term in intro and not_term not in intro
+
+
+@pytest.mark.parametrize("lang, words", [("nl", "Welke regels van toepassing waren, in de causale graaf"),
+                                         ("en", "The rules that applied, in the causal graph")])
+def test_the_graph_link_says_which_rules_applied(workbench, lang, words):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    page = workbench.get(f"/assessments/{aid}?lang={lang}").text
+    assert re.search(rf'<a href="/learn\?assessment={aid}" id="in-graph">{re.escape(str(esc(words)))}</a>', page)
 
 
 # -- why not ---------------------------------------------------------------------------------------
@@ -329,13 +420,75 @@ def test_a_group_case_shows_nothing_below_min_group(workbench, model):  # noqa: 
 
 # -- downloads --------------------------------------------------------------------------------------
 
+def report_links(page: str) -> dict[str, tuple[str, str, str]]:
+    """Per audience: (the report's link, its text, the link to it in the other language)."""
+    found = re.findall(r'<li id="report-(\w+)"><a href="([^"]+)" download>([^<]*)</a>\s*·\s*'
+                       r'<a href="([^"]+)" class="other-language"', page)
+    return {audience: (html.unescape(href), html.unescape(words), html.unescape(other))
+            for audience, href, words, other in found}
+
+
+@pytest.mark.parametrize("example, own, other", [("zorgalliantie.yaml", "nl", "en"), ("logistieke_keten.yaml", "en", "nl")])
+@pytest.mark.parametrize("ui", ["nl", "en"])
+def test_the_report_is_in_the_collaborations_language_whatever_the_page_is_in(workbench, model, example, own, other, ui):  # noqa: F811
+    _, aid = import_example(workbench.store, example)
+    case = stored(workbench, aid).case
+    assert case.language == own
+    page = workbench.get(f"/assessments/{aid}?lang={ui}").text
+    assert f'<html lang="{ui}"' in page  # the page follows the UI language
+    links = report_links(page)
+    assert set(links) == {"adviser", "partners"}
+    language_names = {"nl": {"nl": "Nederlands", "en": "Engels"}, "en": {"nl": "Dutch", "en": "English"}}[ui]
+    for audience, (href, words, other_href) in links.items():
+        assert language_names[own] in words and language_names[other] not in words
+        mine, theirs = workbench.get(href), workbench.get(other_href)
+        assert mine.status_code == theirs.status_code == 200
+        assert f'<html lang="{own}"' in mine.text and f'<html lang="{other}"' in theirs.text
+        assert mine.text == render_html(model.advise(case, own), audience=audience)
+        assert theirs.text == render_html(model.advise(case, other), audience=audience)
+    # the download asked for in the page's language (?lang=) is still the collaboration's
+    assert f'<html lang="{own}"' in workbench.get(f"/assessments/{aid}/report.html?lang={other}").text
+
+
+def test_report_download_file_names_say_audience_and_language(workbench):  # noqa: F811
+    _, aid = import_example(workbench.store)  # a Dutch collaboration
+    names = {url: workbench.get(url).headers["content-disposition"] for url in (
+        f"/assessments/{aid}/report.html", f"/assessments/{aid}/report.html?audience=partners",
+        f"/assessments/{aid}/report.html?report_lang=en&audience=partners")}
+    assert list(names.values()) == ['attachment; filename="regionale_zorgalliantie_noord-2026-09-03.html"',
+                                    'attachment; filename="regionale_zorgalliantie_noord-2026-09-03-partners.html"',
+                                    'attachment; filename="regionale_zorgalliantie_noord-2026-09-03-partners-en.html"']
+
+
 @pytest.mark.parametrize("lang", ["nl", "en"])
-def test_report_download_is_the_html_report(workbench, model, lang):  # noqa: F811
+def test_the_partners_report_is_the_commands(workbench, tmp_path, lang):  # noqa: F811
+    """`?audience=partners` is `kansrijk report --audience partners` on the same case: without the
+    adviser's notes and the rule trace, which the adviser's report has."""
     _, aid = import_example(workbench.store)
-    response = workbench.get(f"/assessments/{aid}/report.html?lang={lang}")
-    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
-    assert response.text == render_html(model.advise(stored(workbench, aid).case, lang))
-    assert response.headers["content-disposition"] == 'attachment; filename="regionale_zorgalliantie_noord-2026-09-03.html"'
+    notes = stored(workbench, aid).case.notes
+    assert notes  # else this test shows nothing
+    case_file = tmp_path / "case.yaml"
+    case_file.write_bytes(workbench.get(f"/assessments/{aid}/case.yaml").content)
+    command = CliRunner().invoke(main, ["report", str(case_file), "--audience", "partners", "--lang", lang])
+    assert command.exit_code == 0, command.output
+    partners = workbench.get(f"/assessments/{aid}/report.html?audience=partners&report_lang={lang}")
+    assert partners.status_code == 200 and partners.text == command.output
+    adviser = workbench.get(f"/assessments/{aid}/report.html?audience=adviser&report_lang={lang}").text
+    assert esc(notes) in adviser and esc(notes) not in partners.text
+    assert 'class="steps' in adviser and 'class="steps' not in partners.text
+
+
+@pytest.mark.parametrize("query, key, allowed", [("audience=everyone", "audience", "adviser, partners"),
+                                                 ("report_lang=de", "report_lang", "nl, en"),
+                                                 ("audience=partners&report_lang=EN", "report_lang", "nl, en")])
+def test_a_report_asked_for_with_a_value_not_allowed_says_what_is(workbench, query, key, allowed):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    response = workbench.get(f"/assessments/{aid}/report.html?{query}&lang=en")
+    assert response.status_code == 400 and "content-disposition" not in response.headers
+    message = text(re.search(r'<div class="message error" role="alert">(.*?)</div>',
+                             section(response.text, "downloads"), re.DOTALL).group(1))
+    assert f"{key}: " in message and f"(allowed: {allowed})" in message
+    assert set(report_links(response.text)) == {"adviser", "partners"}  # and the links that work
 
 
 @pytest.mark.parametrize("example", ["zorgalliantie.yaml", "regionale_zorg_groep.yaml", "woningcorporaties.yaml"])

@@ -22,22 +22,26 @@ from starlette.routing import Route
 from kansrijk.advice import Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
-from kansrijk.errors import InputError
+from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.explain import Explainer, resolve_target
-from kansrijk.formats import DEFAULT_TOP
+from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.render import labels as report_labels
 from kansrijk.report_html import html_environment, long_date, render_html, summary_context
 from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
-from kansrijk.text import Language
+from kansrijk.text import LANGUAGES, Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
 from kansrijk.web.choices import condition_choices, condition_names
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
 UNKNOWN_SCORE = "none"  # a what-if select's value for "don't know" (kansrijk/vocabulary.py reads it)
+# the report download's query: `?lang=` is the page's own language (remembered in the session), so
+# the report's language has a name of its own
+REPORT_LANG = "report_lang"
+AUDIENCE = "audience"
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,12 @@ class Assessed:
 
 def assessed(request: Request) -> Assessed:
     """The assessment of the URL (an unknown id raises the store's NotFound: the 404 page) and the
-    engine's record and report of it, as `kansrijk advise` makes them."""
-    view = get_store(request).assessment(request.path_params["aid"])
-    model, lang = get_model(request), ui_language(request)
+    engine's record and report of it, as `kansrijk advise` makes them, in the page's language."""
+    return assess(request, get_store(request).assessment(request.path_params["aid"]), ui_language(request))
+
+
+def assess(request: Request, view: AssessmentView, lang: Language) -> Assessed:
+    model = get_model(request)
     inference = model.infer(view.case)
     return Assessed(view, model, inference, model.report(view.case, inference, lang), lang)
 
@@ -121,8 +128,23 @@ def page_context(request: Request, a: Assessed) -> dict[str, Any]:
         "date": long_date(report.date, rt["report"]["months"]),
         "top": DEFAULT_TOP, "show_all": request.query_params.get("all") == "1",
         "targets": targets(a.model, a.lang), "fields": whatif_fields(a, None), "unknown_score": UNKNOWN_SCORE,
-        "whatif": None, "problems": [],
+        "whatif": None, "problems": [], "download_problems": [],
+        # the editor comes back here after saving (`?saved=1`)
+        "saved": request.query_params.get("saved") == "1",
+        "reports": report_links(a.view),
     }
+
+
+def report_links(view: AssessmentView) -> list[dict[str, Any]]:
+    """The report downloads, for the adviser and for the partners: each in the collaboration's
+    language (the case's `language`, which the reports are for), and a link to the other language."""
+    own = view.case.language
+    other = next(lang for lang in LANGUAGES if lang != own)
+    base = f"/assessments/{view.id}/report.html"
+    return [{"audience": audience, "language": own, "other": other,
+             "href": base + ("" if audience == "adviser" else f"?{AUDIENCE}={audience}"),
+             "href_other": base + f"?{REPORT_LANG}={other}" + ("" if audience == "adviser" else f"&{AUDIENCE}={audience}")}
+            for audience in AUDIENCES]
 
 
 # -- the summary -----------------------------------------------------------------------------------
@@ -199,25 +221,48 @@ def _whatif(request: Request, form: FormData) -> Response:
 
 def whatif_context(a: Assessed, result: WhatIf) -> dict[str, Any]:
     """What the answer shows beside the changes: those a person reads in words (a change in
-    certainty alone is counted), and the report's parts of the changed report."""
+    certainty alone is counted), what stays as it was (the focus, the first interventions), and the
+    report's parts of the changed report."""
     shown = [c for c in result.changes if c.in_words()]
-    return {"ch": change_parts(a.model, a.lang, result.after), "after": report_parts(result.after),
+    before, after = result.before, result.after
+    first = [[item.intervention for item in r.advice[:DEFAULT_TOP]] for r in (before, after)]
+    return {"ch": change_parts(a.model, a.lang, after), "after": report_parts(after),
+            "name_of": lambda node: a.model.advisor.name_of(node, a.lang),
             "shown": shown, "certainty_only": len(result.changes) - len(shown),
-            "rt": report_labels().resolve(a.lang), "names": condition_names(result.after), "top": DEFAULT_TOP}
+            # said only where there is something that stays: a focus, some advice
+            "same_focus": before.focus is not None and before.focus == after.focus,
+            "same_top": bool(first[0]) and first[0] == first[1],
+            "rt": report_labels().resolve(a.lang), "names": condition_names(after), "top": DEFAULT_TOP}
 
 
 # -- downloads -------------------------------------------------------------------------------------
 
-def download_name(view: AssessmentView, suffix: str) -> str:
+def download_name(view: AssessmentView, suffix: str, tags: list[str] | None = None) -> str:
     """The name `kansrijk store export` gives the assessment's case file (collaboration and date),
-    with this suffix."""
-    return str(PurePath(file_names([(view.case.name, view.date, view.id)])[0]).with_suffix(suffix))
+    with these tags after a hyphen each and this suffix."""
+    stem = PurePath(file_names([(view.case.name, view.date, view.id)])[0]).stem
+    return "-".join([stem, *(tags or [])]) + suffix
 
 
 def report_download(request: Request) -> Response:
-    """The HTML report `kansrijk advise --format html` writes for this assessment, to keep or send."""
-    a = assessed(request)
-    return attachment(render_html(a.report), "text/html; charset=utf-8", download_name(a.view, ".html"))
+    """The HTML report `kansrijk report` writes for this assessment, to keep or send: in the
+    collaboration's language unless `?report_lang=` names the other, for the adviser unless
+    `?audience=partners` (as `kansrijk report --audience partners`: without the adviser's notes and
+    the rule trace). A value not allowed gets the advice page again with the message (400)."""
+    query = request.query_params
+    found = [Problem(key, Msg("not_allowed", value=query[key]), allowed=", ".join(allowed))
+             for key, allowed in ((REPORT_LANG, LANGUAGES), (AUDIENCE, AUDIENCES))
+             if key in query and query[key] not in allowed]
+    if found:
+        a = assessed(request)
+        context = page_context(request, a) | {"download_problems": problems(InputError("", found), a.lang)}
+        return render(request, "advice_page.html.j2", context, status_code=400)
+    view = get_store(request).assessment(request.path_params["aid"])
+    lang, audience = query.get(REPORT_LANG, view.case.language), query.get(AUDIENCE, "adviser")
+    page = render_html(assess(request, view, lang).report, audience=audience)
+    # the file's name says what differs from the adviser's report in the collaboration's language
+    tags = [audience] * (audience != "adviser") + [lang] * (lang != view.case.language)
+    return attachment(page, "text/html; charset=utf-8", download_name(view, ".html", tags))
 
 
 def case_download(request: Request) -> Response:
