@@ -496,3 +496,33 @@ def test_headings_go_down_one_level_at_a_time(workbench, url):
     levels = [int(level) for level in re.findall(r"<h([1-6])\b", page)]
     assert levels[0] == 1 and len(levels) >= 3
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), levels
+
+
+@needs_chromium
+def test_in_a_browser_the_drawing_fits_the_width_and_a_chosen_node_is_in_sight(tmp_path, model):
+    from kansrijk.store import Store
+    from kansrijk.web.app import create_app
+    from tests.web_support import SECRET
+
+    store = Store("sqlite:///" + str(tmp_path / "learn.db"))
+    _, aid = import_example(store, "zorgalliantie.yaml")
+    lowest = max(layout(causal_graph(model), "en").boxes, key=lambda b: b.y).node.id  # far down the drawing
+    url = f"/learn?assessment={aid}&condition=all&node={lowest}&lang=en"
+    with serving(create_app(store, secret_key=SECRET)) as base:
+        with browser_page({"width": 1280, "height": 800}) as (page, outside):
+            page.goto(base + url)
+            box = page.eval_on_selector("#learn-graph", """b => ({scroll: b.scrollWidth, client: b.clientWidth,
+                top: b.getBoundingClientRect().top, bottom: b.getBoundingClientRect().bottom})""")
+            assert box["scroll"] <= box["client"]  # every column and its title in sight, no sideways scrolling
+            node = page.eval_on_selector(f"a.node[data-node='{lowest}']", "n => n.getBoundingClientRect().toJSON()")
+            assert box["top"] <= node["top"] and node["bottom"] <= box["bottom"]  # scrolled into sight in its box
+            kind = page.eval_on_selector("a.node text.kind", "t => parseFloat(getComputedStyle(t).fontSize)")
+            assert kind >= 12
+            assert not outside
+        with browser_page({"width": 390, "height": 800}) as (page, outside):
+            page.goto(base + url)
+            graph = page.eval_on_selector("#learn-graph", "g => g.getBoundingClientRect().bottom")
+            panel = page.eval_on_selector("#learn-panel", "p => p.getBoundingClientRect().top")
+            assert panel >= graph  # on a narrow screen the panel is below the drawing
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390  # only the drawing's box scrolls
+            assert not outside
