@@ -20,7 +20,7 @@ PLOT_HEIGHT = 256.0
 BOTTOM, SLANTED_BOTTOM = 64.0, 112.0  # room below the plot for the dates (level or slanted) and the x axis' label
 PAD = 40.0  # between the y axis (and the right edge) and the first (last) assessment
 LEVEL_SPACING = 120.0  # below this many pixels between assessments their dates are slanted, not to overlap
-SPREAD = 4.0  # pixels between conditions that have the same mean at an assessment
+SPREAD = 5.0  # pixels between conditions that have the same mean at an assessment
 
 
 @dataclass(frozen=True)
