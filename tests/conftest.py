@@ -14,6 +14,7 @@ _CACHE = tempfile.TemporaryDirectory(prefix="kansrijk-test-cache-")
 os.environ["KANSRIJK_CACHE_DIR"] = _CACHE.name
 # ...nor the user's workbench database (kansrijk/store): a command run without --db uses this one
 os.environ["KANSRIJK_DB"] = "sqlite:///" + os.path.join(_CACHE.name, "workbench.sqlite3")
+os.environ["KANSRIJK_DATA_DIR"] = os.path.join(_CACHE.name, "data")  # the workbench's session key
 
 from kansrijk.case import Case
 from kansrijk.model import Model, load_model

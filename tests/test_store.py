@@ -60,6 +60,9 @@ def test_default_url_is_the_environment_or_a_file_in_the_user_data_folder(monkey
     monkeypatch.setenv("KANSRIJK_DB", "sqlite:///elsewhere.sqlite3")
     assert default_url() == "sqlite:///elsewhere.sqlite3"
     monkeypatch.delenv("KANSRIJK_DB")
+    monkeypatch.setenv("KANSRIJK_DATA_DIR", str(tmp_path / "chosen"))
+    assert default_url() == f"sqlite:///{tmp_path / 'chosen' / 'kansrijk.sqlite3'}"
+    monkeypatch.delenv("KANSRIJK_DATA_DIR")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     url = default_url()
     assert url == f"sqlite:///{tmp_path / 'data' / 'kansrijk' / 'kansrijk.sqlite3'}"
