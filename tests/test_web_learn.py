@@ -525,4 +525,10 @@ def test_in_a_browser_the_drawing_fits_the_width_and_a_chosen_node_is_in_sight(t
             panel = page.eval_on_selector("#learn-panel", "p => p.getBoundingClientRect().top")
             assert panel >= graph  # on a narrow screen the panel is below the drawing
             assert page.evaluate("document.documentElement.scrollWidth") <= 390  # only the drawing's box scrolls
+            # a node clicked: its panel, below, comes into sight
+            other = page.eval_on_selector(f"a.node:not([data-node='{lowest}'])", "n => n.dataset.node")
+            page.evaluate("window.scrollTo(0, 0)")
+            page.click(f"a.node[data-node='{other}']")
+            page.wait_for_selector(f"#learn-panel-body[data-node='{other}']")
+            page.wait_for_function("document.getElementById('learn-panel').getBoundingClientRect().top < window.innerHeight")
             assert not outside

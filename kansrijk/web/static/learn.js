@@ -47,7 +47,9 @@
   }
   reveal(svg.querySelector("a.node.selected"));
 
-  function select(node, href) {
+  // choose: true when a pointer chose the node; the panel below the drawing (a narrow page) is
+  // then brought into sight. The keyboard's focus stays where it is, with the page.
+  function select(node, href, choose) {
     var url = new URL(href, window.location.href);
     var partial = new URL(url);
     partial.searchParams.set("partial", "panel");
@@ -70,6 +72,7 @@
       if (filter && node) { filter.value = node.getAttribute("data-node"); }
       url.hash = "";
       window.history.replaceState(null, "", url);
+      if (choose && panel.getBoundingClientRect().top > window.innerHeight) { panel.scrollIntoView({ block: "nearest" }); }
     }).catch(function () {
       window.location.href = href;  // the page itself says what went wrong
     });
@@ -79,7 +82,7 @@
     var node = event.target.closest("a.node");
     if (!node || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
     event.preventDefault();
-    select(node, node.getAttribute("href"));
+    select(node, node.getAttribute("href"), event.detail > 0);  // detail 0: Enter on the link, not a click
   });
   // links in the panel to other nodes select them in the drawing too
   panel.addEventListener("click", function (event) {
@@ -89,8 +92,7 @@
     if (!node) { return; }  // not in this view: load the page
     event.preventDefault();
     select(node, node.getAttribute("href"));
-    reveal(node);
-    node.focus({ preventScroll: true });
+    node.focus();
   });
   // SVG links follow on Enter by themselves; Space selects too, as on a button
   svg.addEventListener("keydown", function (event) {
