@@ -129,6 +129,7 @@ def _kept_results(request: Request) -> OrderedDict:
 
 
 def keep_result(request: Request, imported: list[ImportedFile]) -> None:
+    """Keep the result for the next list page of this session (its token in the session)."""
     kept = _kept_results(request)
     token = secrets.token_urlsafe(16)
     kept[token] = imported
@@ -175,7 +176,8 @@ async def create(request: Request) -> Response:
 async def import_files_page(request: Request) -> Response:
     """Case files and survey exports imported as `kansrijk store import` imports them (the same
     library function): every file is read first, and when one is bad its problems are shown in
-    the command line's words and nothing is stored."""
+    the command line's words and nothing is stored. What was imported the list shows after a
+    redirect, once, with a warning where an assessment repeats one its collaboration had."""
     lang = ui_language(request)
     try:
         form = await request.form(max_files=MAX_UPLOADS + 1)  # the files and the mapping
