@@ -27,10 +27,9 @@ from kansrijk.errors import InputError, Msg, Problem, text
 from kansrijk.knowledgebase import LEVELS, KnowledgeBase
 from kansrijk.limits import MAX_PROBLEMS
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import long_date
 from kansrijk.store import StaleEdit
 from kansrijk.web.forms import FORM, whole_number
-from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 from kansrijk.yamlfile import Document, validate
 
 DONT_KNOW = ""  # the value of a score's or a characteristic's "don't know" choice
@@ -209,16 +208,11 @@ def _report_texts(lang: str) -> dict[str, Any]:
     return report_labels().resolve(lang)
 
 
-def in_words(day: dt.date | None, lang: str) -> str | None:
-    """A date as the reports write it: '3 september 2026'."""
-    return long_date(day.isoformat(), _report_texts(lang)["report"]["months"]) if day else None
-
-
 def changed_at(view, lang: str) -> str:
     """When the stored assessment was last saved: the day in words and the time to the minute, in
     the server's time zone, named (the adviser's browser may be elsewhere)."""
     local = view.updated_at.astimezone()
-    return ui_labels(lang).editor.changed_at.format(date=in_words(local.date(), lang), time=local.strftime("%H:%M"),
+    return ui_labels(lang).editor.changed_at.format(date=date_in(local.date(), lang), time=local.strftime("%H:%M"),
                                                     zone=local.tzname())
 
 
@@ -239,8 +233,7 @@ def _form_page(request: Request, *, collaboration, entry: Entry, action: str, ca
         "beside": checked.beside if checked else {},
         "summary": checked.summary if checked else [],
         "stale": stale,
-        "prefilled_from": in_words(prefilled_from.date, lang) if prefilled_from else None,
-        "prefilled": prefilled_from is not None,
+        "prefilled_from": prefilled_from,
         "respondents": len(respondents),
         "organisations": len({r.organisation for r in respondents}),
         "groups": observation_groups(kb),
@@ -349,7 +342,6 @@ async def delete_assessment(request: Request) -> Response:
             stale = changed_at(view, lang)
     return render(request, "editor_delete.html.j2", {
         "collaboration": collaboration, "assessment": view, "stale": stale, "problem": problem,
-        "when": in_words(view.date, lang),
     }, status_code=400 if problem else 409 if stale else 200)
 
 

@@ -26,12 +26,12 @@ from kansrijk.graph_layout import layout
 from kansrijk.model import Model
 from kansrijk.quiz import Quiz, build, grade, resolve_answer
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import coord, long_date
+from kansrijk.report_html import coord
 from kansrijk.store import MAX_ID
 from kansrijk.vocabulary import condition_id
 from kansrijk.web.choices import condition_choices
 from kansrijk.web.forms import whole_number
-from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 from kansrijk.whatif import chain_firings
 
 ALL = "all"  # ?condition=all: the whole graph
@@ -115,10 +115,9 @@ def _assessment(request: Request, model: Model, raw: str) -> Assessment | None:
     inference = model.infer(view.case)
     lang = ui_language(request)
     report = model.report(view.case, inference, lang, trace=False)
-    date = long_date(report.date, report_labels().resolve(lang)["report"]["months"])  # as the advice page says it
     coverage = report.coverage
-    return Assessment(aid, store.collaboration(view.collaboration_id).name, date, inference, report.focus,
-                      None if coverage.sufficient else coverage.min_answered)
+    return Assessment(aid, store.collaboration(view.collaboration_id).name, date_in(report.date, lang), inference,
+                      report.focus, None if coverage.sufficient else coverage.min_answered)
 
 
 def _condition(model: Model, raw: str, assessment: Assessment | None) -> str | None:
