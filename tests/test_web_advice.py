@@ -342,6 +342,95 @@ def test_what_if_shows_what_the_library_computes_and_saves_nothing(workbench, mo
     assert workbench.get(f"/assessments/{aid}").text.count('data-intervention="return_to_ambition_phase"') == 1
 
 
+def test_what_if_names_things_and_keeps_ids_out_of_sight(workbench, model):  # noqa: F811
+    """Edits and subjects by name only (ids in data- attributes), the rules folded under "which rules"."""
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", whatif_form(case, "rushed_to_contract")).text
+    edits = re.search(r'<ul class="edits">(.*?)</ul>', answer, re.DOTALL).group(1)
+    keys = re.findall(r'<li data-option="(\w+)" data-key="([^"]+)">', edits)
+    assert sorted(keys) == sorted([("set", "interests.real_dialogue"), ("set", "interests.room_to_negotiate"),
+                                   ("set", "relationship.trust"), ("remove", "rushed_to_contract")])
+    visible = text(edits)
+    assert "interests.real_dialogue" not in visible and "rushed_to_contract" not in visible and "[" not in visible
+    assert model.advisor.name_of("score:interests.real_dialogue", "en") in visible
+    assert model.advisor.name_of("observed:rushed_to_contract", "en") in visible
+    table = re.search(r'<table class="changes">(.*?)</table>', answer, re.DOTALL).group(1)
+    shown = changes_of(answer)
+    assert shown and not re.search(r"[A-Z]{3}-\d\d", table)  # no rule id in the table
+    for _, ident, _ in shown:
+        assert ident not in text(table)
+    rules = re.search(r'<details class="whatif-rules">\s*<summary>Which rules</summary>(.*?)</details>',
+                      answer, re.DOTALL)
+    edits = parse_edits(("interests.real_dialogue=5", "interests.room_to_negotiate=5", "relationship.trust=none"),
+                        (), ("rushed_to_contract",))
+    expected = what_if(model, case, edits, "en")
+    assert rules and set(re.findall(r"<code>([^<]+)</code>", rules.group(1))) == {
+        r for c in expected.changes if c.in_words() for r in c.rules}
+
+
+@pytest.mark.parametrize("edit, lang, said", [
+    # the focus and the first five stay; one change in certainty alone
+    ("interests.value_for_each=none", "nl", ["Het aangrijpingspunt en de top 5 blijven gelijk.",
+                                             "1 onderdeel werd alleen zekerder of onzekerder, niet anders benoemd."]),
+    ("interests.value_for_each=none", "en", [
+        "The point of application and the top 5 stay the same.",
+        "1 item only became more or less certain; it is still described in the same words."]),
+    # the focus stays, the first five do not; two in certainty alone
+    ("interests.room_to_negotiate=5", "en", [
+        "The point of application stays the same.",
+        "2 items only became more or less certain; they are still described in the same words."]),
+])
+def test_what_if_says_what_stays_the_same(workbench, model, edit, lang, said):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    key, value = edit.split("=")
+    result = what_if(model, case, parse_edits((edit,), (), ()), lang)
+    top = [[a.intervention for a in r.advice[:DEFAULT_TOP]] for r in (result.before, result.after)]
+    # what the sentences claim, from the library
+    assert result.before.focus == result.after.focus and (top[0] == top[1]) == ("top" in said[0])
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang={lang}", {f"set.{key}": value}).text
+    assert text(re.search(r'<p class="unchanged" id="whatif-unchanged">(.*?)</p>', answer).group(1)) == said[0]
+    assert text(re.search(r'<p class="meta certainty-only">(.*?)</p>', answer).group(1)) == said[1]
+
+
+def band_cells(answer: str) -> dict[str, tuple[str, str]]:
+    """Per condition of the what-if's band table: the text of its before and after cells."""
+    table = re.search(r'<table class="bands">(.*?)</table>', answer, re.DOTALL).group(1)
+    return {ident: (text(before), text(after)) for ident, before, after in
+            re.findall(r'<tr data-condition="([^"]+)"><td>[^<]*</td><td>(.*?)</td><td>(.*?)</td></tr>', table)}
+
+
+def test_what_if_bands_show_the_reports_means_before_and_after(workbench, model):  # noqa: F811
+    _, aid = import_example(workbench.store)
+    case = stored(workbench, aid).case
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=nl", EDIT).text
+    result = what_if(model, case, parse_edits(tuple(f"{k.removeprefix('set.')}={v}" for k, v in EDIT.items()), (), ()), "nl")
+    cells = band_cells(answer)
+    assert set(cells) == {c.id for c in model.kb.conditions}
+    t = report_labels().resolve("nl")
+    for old, new in zip(result.before.conditions, result.after.conditions):
+        for cell, c in zip(cells[old.id], (old, new)):
+            assert cell.startswith(t["band"][c.band])
+            assert f"gemiddeld {c.score:.2f}".replace(".", ",") in cell
+    interests = cells["interests"]
+    assert interests[0] != interests[1]  # the edit moved the interests' mean
+
+
+def test_what_if_marks_a_provisional_band(workbench, model):  # noqa: F811
+    """One of four indicators answered: provisional; two of four after the change: no longer."""
+    _, aid = workbench.store.import_case(Case.model_validate(
+        {"name": "Eén score", "language": "en", "scores": {"relationship.trust": 1}}, context={"kb": model.kb}))
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", {"set.relationship.group_dynamics": "1"}).text
+    result = what_if(model, stored(workbench, aid).case, parse_edits(("relationship.group_dynamics=1",), (), ()), "en")
+    before, after = (next(c for c in r.conditions if c.id == "relationship") for r in (result.before, result.after))
+    assert before.provisional and not after.provisional  # else this test shows nothing
+    row = re.search(r'<tr data-condition="relationship">(.*?)</tr>', answer, re.DOTALL).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.DOTALL)
+    assert re.search(r'<span class="provisional" title="Provisional: [^"]+">provisional</span>', cells[1])
+    assert "provisional" not in cells[2]
+
+
 def test_what_if_without_javascript_is_the_whole_page_with_the_form_as_sent(workbench):  # noqa: F811
     _, aid = import_example(workbench.store)
     case = stored(workbench, aid).case
@@ -412,6 +501,9 @@ def test_a_group_case_shows_nothing_below_min_group(workbench, model):  # noqa: 
     answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", {"set.interests.real_dialogue": "1"})
     for shown in (page, answer.text):
         assert "Klein Eenmans" not in shown
+    bands = band_cells(answer.text)
+    assert re.fullmatch(r"\w+ mean not shown: too few answers", bands["relationship"][0])  # no number
+    assert "mean 3.30" in bands["ambition"][0]  # the report's mean: a group's, to one decimal (3.25 raw)
     trust = re.search(r'name="set.relationship.trust">\s*<option value="">([^<]*)</option>', page).group(1)
     assert trust == "unchanged"  # not "unchanged (now 1)"
     shared = re.search(r'name="set.ambition.shared">\s*<option value="">([^<]*)</option>', page).group(1)
@@ -430,7 +522,8 @@ def report_links(page: str) -> dict[str, tuple[str, str, str]]:
 
 @pytest.mark.parametrize("example, own, other", [("zorgalliantie.yaml", "nl", "en"), ("logistieke_keten.yaml", "en", "nl")])
 @pytest.mark.parametrize("ui", ["nl", "en"])
-def test_the_report_is_in_the_collaborations_language_whatever_the_page_is_in(workbench, model, example, own, other, ui):  # noqa: F811
+def test_the_report_is_in_the_collaborations_language_whatever_the_page_is_in(
+        workbench, model, example, own, other, ui):  # noqa: F811
     _, aid = import_example(workbench.store, example)
     case = stored(workbench, aid).case
     assert case.language == own

@@ -1,5 +1,6 @@
 """The advice pages: an assessment's one-page summary with the justification of every item, why-not
-for any intervention or dynamic, the what-if panel, and the downloads (report and case file).
+for any intervention or dynamic, the what-if panel, and the downloads (the report for the adviser
+and the one for the partners, in the collaboration's language or the other, and the case file).
 
 Everything is computed by the library exactly as the command line computes it (Model.infer and
 report, Explainer, whatif.what_if, render_html) and shown through the report's own parts
