@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 
 from kansrijk.case import Case
-from kansrijk.disclosure import group_mean, shown_organisations, shown_value, thin
+from kansrijk.disclosure import group_mean, shown_divergences, shown_organisations, shown_value, thin
 from kansrijk.engine.record import Firing, Inference
-from kansrijk.group import Gap, Organisation
+from kansrijk.group import Organisation
 from kansrijk.render import labels
 from kansrijk.knowledgebase import KnowledgeBase, Policy
 from kansrijk.phases import Candidate, Focus, Phases, choose_focus, waiting_for
@@ -174,12 +174,11 @@ class Divergence(Strict):
     level: str  # condition | indicator
     id: str
     name: str
-    # None when a hidden organisation is at either end: with the other end's shown score the gap
-    # would give the hidden organisation's score away; then only "at least the threshold" is said
-    gap: float | None
+    # both ends are shown organisations (kansrijk/disclosure.py): the gap is that of two shown means
+    gap: float
     threshold: float
-    high: str | None  # organisation labels; None where they may not be named
-    low: str | None
+    high: str  # the organisations at either end
+    low: str
 
 
 class Report(Strict):
@@ -421,7 +420,7 @@ class Advisor:
             ))
         return items
 
-    def group(self, orgs: list[Organisation], gaps: list[Gap], min_group: int, lang: Language):
+    def group(self, orgs: list[Organisation], min_group: int, lang: Language):
         """Organisations and divergences as the report may show them (the rule: kansrijk/disclosure.py)."""
         if not orgs:
             return [], []
@@ -429,7 +428,6 @@ class Advisor:
         shown = shown_organisations(orgs, min_group)
         hidden = [o.name for o in orgs if o.name not in shown]
         label = {name: name for name in shown} | {name: f"{anonymous} {n}" for n, name in enumerate(hidden, start=1)}
-        by_name = {o.name: o for o in orgs}
 
         def withheld(org: Organisation) -> list[str]:
             return [c for c in org.conditions if thin(org, [i.id for i in self.kb.indicators_of(c)], min_group)]
@@ -442,16 +440,9 @@ class Advisor:
                                withheld=withheld(o) if o.name in shown else [])
             for o in orgs
         ]
-        named = []
-        for g in gaps:
-            ends = [by_name[g.high], by_name[g.low]]
-            indicators = [g.id] if g.level == "indicator" else [i.id for i in self.kb.indicators_of(g.id)]
-            open_ = all(o.name in shown and not thin(o, indicators, min_group) for o in ends)
-            named.append(Divergence(
-                level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang),
-                gap=group_mean(g.gap) if open_ else None, threshold=g.threshold,
-                high=label[g.high] if open_ else None, low=label[g.low] if open_ else None,
-            ))
+        named = [Divergence(level=g.level, id=g.id, name=self.kb.item_of_node(f"divergence:{g.id}").name(lang),
+                            gap=group_mean(g.gap), threshold=g.threshold, high=g.high, low=g.low)
+                 for g in shown_divergences(self.kb, self.policy, orgs, min_group)]
         return organisations, named
 
     def report(self, case: Case, inference: Inference, lang: Language,

@@ -11,21 +11,28 @@ down a smaller group. So:
 - an organisation is shown only with at least `min_group` people, and the hidden organisations
   together must have at least `min_group` — else the whole case's means minus the shown ones would
   give them away — so the smallest shown organisations are hidden too;
-- a divergence shows its gap and names its ends only when both ends are shown and rest on enough
-  answers; explanations never show a gap, only the threshold it reached;
+- a divergence exists — for the engine and so for every output — only between organisations that
+  are shown, on means that rest on enough of their people's answers: then it says no more than two
+  means that may be shown. Between a hidden organisation and any other, even "at least the
+  threshold" would describe the hidden group (a small one, or one hidden so that the whole case's
+  means minus the shown ones give nothing away), so such a gap is no fact at all; the report names
+  a divergence's ends and its gap, explanations only the threshold it reached;
 - a comparison of two assessments whose respondents differ by fewer than `min_group` people shows
   no per-indicator or condition numbers, since their difference would be those people's answers;
 - group means are shown to one decimal.
 
-The engine reasons on every fact; only what is shown is controlled. An adviser's own assessment
-(no respondents) is the adviser's, and nothing of it is withheld.
+The engine reasons on every fact but those divergences (whose mere existence would say what may not
+be shown); of the rest only what is shown is controlled. An adviser's own assessment (no
+respondents) is the adviser's, and nothing of it is withheld.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
-from kansrijk.group import Organisation
+from kansrijk.group import Gap, Organisation, divergences
 from kansrijk.knowledgebase import KnowledgeBase, Policy
 from kansrijk.text import round_half_up
 
@@ -71,16 +78,21 @@ def too_close(old: Case, new: Case) -> bool:
 
 
 def shown_value(inference: Inference, policy: Policy, kb: KnowledgeBase, node: str, value: object) -> object:
-    """What an output may show of an input's value: None when withheld; a divergence's threshold,
-    never its gap; a group mean to one decimal."""
-    if node in inference.withheld:
+    """What an output may show of an input's value: None when withheld or absent; a divergence's
+    threshold, never its gap; a group mean to one decimal."""
+    if node in inference.withheld or value is None:
         return None
     kind, target = node.split(":", 1)
     if kind == "divergence":
-        return getattr(policy.divergence, "indicator" if target in kb.by_id["indicator"] else "condition")
+        return divergence_threshold(policy, kb, target)
     if inference.from_respondents and kind in RESPONDENT_KINDS and isinstance(value, (int, float)):
         return group_mean(value)
     return value
+
+
+def divergence_threshold(policy: Policy, kb: KnowledgeBase, target: str) -> float:
+    """The published gap from which organisations' means on a condition or indicator diverge."""
+    return getattr(policy.divergence, "indicator" if target in kb.by_id["indicator"] else "condition")
 
 
 def group_mean(value: float) -> float:
@@ -98,6 +110,21 @@ def shown_organisations(orgs: list[Organisation], min_group: int) -> set[str]:
         shown.discard(o.name)
         hidden_total += o.respondents
     return shown
+
+
+def shown_divergences(kb: KnowledgeBase, policy: Policy, orgs: list[Organisation], min_group: int) -> list[Gap]:
+    """The divergences the engine may reason on and every output may show (see the module's rule):
+    those between the shown organisations, each on its means that rest on enough of its answers."""
+    shown = shown_organisations(orgs, min_group)
+    return divergences(kb, policy, [_enough_answers(kb, o, min_group) for o in orgs if o.name in shown])
+
+
+def _enough_answers(kb: KnowledgeBase, org: Organisation, min_group: int) -> Organisation:
+    """The organisation with only its means that rest on at least min_group of its people's answers."""
+    return replace(
+        org, indicators={i: v for i, v in org.indicators.items() if org.answers.get(i, 0) >= min_group},
+        conditions={c: v for c, v in org.conditions.items()
+                    if not thin(org, [i.id for i in kb.indicators_of(c)], min_group)})
 
 
 def thin(org: Organisation, indicators: list[str], min_group: int) -> bool:

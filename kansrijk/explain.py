@@ -8,6 +8,7 @@ premises held and which failed, with the value the case had.
 from __future__ import annotations
 
 from kansrijk.advice import Advisor, r4
+from kansrijk.disclosure import divergence_threshold
 from kansrijk.engine.record import Firing, Inference
 from kansrijk.errors import InputError, Msg, Problem, either
 from kansrijk.rulebook import Premise
@@ -143,6 +144,15 @@ class Explainer:
             holds=certainty is not None and certainty >= threshold, candidates=candidates,
         )
 
+    def least(self, premise: Premise) -> float | None:
+        """What a premise needs at least: a belief's threshold, a divergence's published gap, or
+        the bound the rule sets."""
+        if premise.kind in ("neglect", "dynamic"):
+            return premise.threshold
+        if premise.kind == "divergence":
+            return divergence_threshold(self.advisor.policy, self.kb, premise.target)
+        return premise.at_least
+
     def check(self, inference: Inference, premise: Premise, lang: Language) -> PremiseCheck:
         value = self.value_of(inference, premise.node)
         accepted = premise.accepts(value)
@@ -151,7 +161,7 @@ class Explainer:
         return PremiseCheck(
             kind=premise.kind, target=premise.target, name=self.advisor.name_of(premise.node, lang),
             negated=premise.negated,
-            at_least=premise.threshold if premise.kind in ("neglect", "dynamic") else premise.at_least,
+            at_least=self.least(premise),
             at_most=premise.at_most, level=at_least_level, level_at_most=premise.level_at_most,
             value=r4(shown) if isinstance(shown, float) else shown, withheld=premise.node in inference.withheld,
             holds=accepted != premise.negated,

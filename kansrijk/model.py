@@ -9,9 +9,9 @@ from pathlib import Path
 
 from kansrijk.advice import Advisor, Report
 from kansrijk.case import Case
-from kansrijk.disclosure import withheld_inputs
+from kansrijk.disclosure import shown_divergences, withheld_inputs
 from kansrijk.engine.inference import Evidence, Reasoner
-from kansrijk.group import condition_means, divergences, indicator_means, organisations
+from kansrijk.group import condition_means, indicator_means, organisations
 from kansrijk.engine.record import Inference
 from kansrijk.knowledgebase import KnowledgeBase, Policy, default_dir, load_knowledge, load_policy
 from kansrijk.phases import load_phases
@@ -31,7 +31,7 @@ class Model:
                  overrides: dict[str, int | None] | None = None) -> Evidence:
         """What the engine gets from a case. With respondents, each indicator's score is the mean of
         all answers (the adviser's own `scores` count as one more answer) and divergences between
-        organisations become facts of their own. With a previous assessment, the change of every
+        the organisations that may be shown become facts of their own (kansrijk/disclosure.py). With a previous assessment, the change of every
         indicator and condition scored in both becomes a trend fact. `overrides` set an indicator's
         score outright (None: unknown), as `kansrijk whatif --set` does."""
         scores = self.scores(case)
@@ -40,7 +40,7 @@ class Model:
                 scores.pop(indicator, None)
             else:
                 scores[indicator] = value
-        gaps = divergences(self.kb, self.policy, organisations(self.kb, case.respondents))
+        gaps = shown_divergences(self.kb, self.policy, organisations(self.kb, case.respondents), case.min_group)
         trends = {}
         if previous is not None:
             before = self.scores(previous)
@@ -69,7 +69,7 @@ class Model:
 
     def report(self, case: Case, inference: Inference, lang: Language, trace: bool = True) -> Report:
         orgs = organisations(self.kb, case.respondents)
-        group = self.advisor.group(orgs, divergences(self.kb, self.policy, orgs), case.min_group, lang)
+        group = self.advisor.group(orgs, case.min_group, lang)
         return self.advisor.report(case, inference, lang, group, trace)
 
     def advise(self, case: Case, lang: Language | None = None, trace: bool = True) -> Report:

@@ -2,15 +2,19 @@
 each tried for real on the command line's JSON (the same report every format renders), and each
 required to fail: nothing within 0.1 of the truth (kansrijk/disclosure.py states the rule)."""
 
+import html
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from kansrijk.case import load_case
 from kansrijk.cli import main
-from kansrijk.group import organisations
+from kansrijk.disclosure import group_mean
+from kansrijk.group import divergences, organisations
+from kansrijk.render import labels, number
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUP = ROOT / "examples" / "regionale_zorg_groep.yaml"
@@ -28,22 +32,39 @@ def true_means(model, path) -> dict[str, dict[str, float]]:
     return {o.name: o.conditions for o in organisations(model.kb, case.respondents)}
 
 
-def test_attack_1_a_gap_in_the_trace_minus_a_shown_mean(model):
-    """A divergence's gap beside a shown organisation's mean gives the other end away. The output
-    may say only what the published threshold says (the gap reached it), and names no end."""
-    truth = true_means(model, GROUP)[SMALL]
+def test_attack_1_a_divergence_with_a_hidden_end(model):
+    """Where a divergence runs to a hidden organisation, even "at least the threshold" describes
+    that organisation — here one of two people — and with the whole case's means it narrows their
+    answers down. Such a gap is no fact: the engine never reasons on it and no output says it."""
+    case = load_case(str(GROUP), model.kb)
+    all_gaps = divergences(model.kb, model.policy, organisations(model.kb, case.respondents))
+    assert any(SMALL in (g.high, g.low) for g in all_gaps), "the example's organisations do diverge"
+    assert not model.evidence(case).divergences
     data = advise_json(GROUP)
-    thresholds = {"condition": model.policy.divergence.condition, "indicator": model.policy.divergence.indicator}
-    for divergence in data["divergences"]:
-        assert divergence["gap"] is None and divergence["high"] is None and divergence["low"] is None
+    assert data["divergences"] == []
     steps = [m for item in data["advice"] + data["methods"] for s in item["why"] for m in s["matched"]]
-    gaps = [m for m in steps if m["kind"] == "divergence"]
-    assert any(m["node"].split(":")[1] in truth for m in gaps), "the example's advice rests on divergences"
-    real = {g.id: g.gap for g in model.evidence(load_case(str(GROUP), model.kb)).divergences.values()}
-    for m in gaps:
+    assert steps and not [m for m in steps if m["kind"] == "divergence"]
+    assert all(part["id"] != "divergence" or part["value"] == 0 for a in data["advice"] for part in a["contributions"])
+
+
+def test_a_divergence_between_shown_organisations_names_its_ends_but_explains_only_its_threshold(model, survey):
+    """With every organisation shown, a divergence is the difference of two means that may be
+    shown: the report names its ends and gap, and the explanations still only the threshold."""
+    path = survey(3)
+    data = advise_json(path)
+    case = load_case(str(path), model.kb)
+    real = {g.id: g for g in model.evidence(case).divergences.values()}
+    assert data["divergences"] and {d["id"] for d in data["divergences"]} == set(real)
+    names = {o.name for o in organisations(model.kb, case.respondents)}
+    for d in data["divergences"]:
+        assert {d["high"], d["low"]} <= names and d["gap"] == group_mean(real[d["id"]].gap)
+    thresholds = {"condition": model.policy.divergence.condition, "indicator": model.policy.divergence.indicator}
+    matched = [m for item in data["advice"] + data["methods"] for s in item["why"] for m in s["matched"]
+               if m["kind"] == "divergence"]
+    assert matched
+    for m in matched:
         target = m["node"].split(":")[1]
-        level = "condition" if target in truth else "indicator"
-        assert m["value"] == thresholds[level] != real[target]
+        assert m["value"] == thresholds[real[target].level] != real[target].gap
 
 
 def test_attack_2_whole_case_minus_the_shown_organisations(model):
@@ -92,10 +113,13 @@ def test_attack_4_one_answer_inside_a_shown_organisation(model, tmp_path):
     data = advise_json(path, "--lang", "en")
     a = next(o for o in data["organisations"] if o["label"] == "A")
     assert a["shown"] and a["conditions"]["relationship"] is None
-    # trust: A's one answer 1 against B's four 5s is a divergence, but A's end is that one person
-    thin = [d for d in data["divergences"] if d["id"] in ("relationship", "relationship.trust")]
-    assert thin
-    assert all(d["gap"] is None and d["low"] is None and d["high"] is None for d in thin)
+    # trust: A's one answer 1 against B's four 5s reaches the threshold, but A's end is that one
+    # person: no divergence on trust (or its condition) exists, only on what A's four people answered
+    real = divergences(model.kb, model.policy, organisations(model.kb, load_case(str(path), model.kb).respondents))
+    assert {g.id for g in real} >= {"relationship", "relationship.trust"}
+    assert {d["id"] for d in data["divergences"]} == {"ambition", "ambition.shared"}
+    assert not [m for item in data["advice"] + data["methods"] for s in item["why"] for m in s["matched"]
+                if m["node"] in ("divergence:relationship", "divergence:relationship.trust")]
 
 
 def test_attack_5_a_case_of_one_respondent(model, tmp_path):
@@ -121,3 +145,108 @@ def test_group_means_are_shown_to_one_decimal(model):
     assert shown and all(round(v, 1) == v for v in shown)
     for o in data["organisations"]:
         assert all(v is None or round(v, 1) == v for v in o["conditions"].values())
+
+
+SURVEY = ROOT / "examples" / "survey"
+
+
+@pytest.fixture(scope="module")
+def survey(tmp_path_factory):
+    """survey(min_group) -> the path of the bundled survey imported as a case with that min_group.
+    Its organisations have 5, 5 and 4 people: with min_group 5 only one of them is shown."""
+    folder = tmp_path_factory.mktemp("survey")
+    imported = folder / "imported.yaml"
+    result = CliRunner().invoke(main, ["import", str(SURVEY / "zorgalliantie_enquete.csv"),
+                                       "--map", str(SURVEY / "mapping.yaml"), "-o", str(imported)])
+    assert result.exit_code == 0, result.output
+
+    def at(min_group: int) -> Path:
+        path = folder / f"min_group_{min_group}.yaml"
+        data = yaml.safe_load(imported.read_text(encoding="utf-8")) | {"min_group": min_group}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return path
+
+    return at
+
+
+# every command line output of one case; {case} and {other} are filled in
+OUTPUTS = [
+    ["advise", "{case}", "--detail"], ["advise", "{case}", "--detail", "--format", "markdown"],
+    ["advise", "{case}", "--format", "json", "--all"], ["report", "{case}", "-o", "{html}", "--force"],
+    ["explain", "{case}"], ["explain", "{case}", "--format", "markdown"], ["explain", "{case}", "--format", "json"],
+    ["whatif", "{case}", "--set", "ambition.shared=1", "--detail"], ["whatif", "{case}", "--set", "ambition.shared=1", "--format", "json"],
+    ["compare", "{other}", "{case}"], ["compare", "{other}", "{case}", "--format", "json"],
+]
+WHY_NOT = ["deepen_ambition", "reopen_interest_dialogue", "interests"]  # what the DIV-* rules conclude
+
+
+def run_output(args: list[str], case: Path, tmp_path: Path, lang: str) -> str:
+    html = tmp_path / "report.html"
+    other = tmp_path / "earlier.yaml"  # the same people a little less positive: no respondent differs
+    data = yaml.safe_load(case.read_text(encoding="utf-8"))
+    for r in data["respondents"]:
+        r["scores"] = {i: v if v in (None, 1) else v - 1 for i, v in r["scores"].items()}
+    other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    filled = [a.format(case=case, html=html, other=other) for a in args] + ["--lang", lang]
+    result = CliRunner().invoke(main, filled)
+    assert result.exit_code == 0, result.output
+    return html.read_text(encoding="utf-8") if "report" in args else result.output
+
+
+def says_a_divergence(output: str, lang: str) -> bool:
+    """Whether an output says that organisations' means on something diverge (JSON, words or a threshold)."""
+    t = labels().resolve(lang)
+    return ('"divergence:' in output or t["kinds"]["divergence"] in output
+            or any(f"≥ {number(v, 2, lang)}" in output for v in (1.5, 2.0)))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: " ".join(a[:1] + a[2:]))
+def test_with_one_organisation_shown_no_output_says_a_divergence(survey, tmp_path, args, lang):
+    """The reviewer's case: one organisation shown (n = 5), the other two hidden. Every output said
+    "difference between partners on Respect for each other's interests ≥ 1.50" and on "Value for
+    each partner ≥ 2.00", although a divergence needs two means and only one may be shown — here
+    the lowest end was the four people of the hidden 4-person organisation, who all answered 1."""
+    # what-if and compare show changes, which divergences are not
+    assert says_a_divergence(run_output(args, survey(3), tmp_path, lang), lang) or args[0] in ("whatif", "compare"), \
+        "with min_group 3 every organisation is shown and the divergences are said"
+    assert not says_a_divergence(run_output(args, survey(5), tmp_path, lang), lang)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
+@pytest.mark.parametrize("target", WHY_NOT)
+def test_why_not_says_no_divergence_between_the_organisations_shown(survey, target, fmt, lang):
+    """Why-not on what a DIV-* rule concludes: the divergence premise fails, said as "no difference
+    that large between the organisations shown", with the threshold the rule needs and no value."""
+    t = labels().resolve(lang)["explain"]
+    result = CliRunner().invoke(main, ["explain", str(survey(5)), "--why-not", target, "--format", fmt, "--lang", lang])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        premises = [p for c in json.loads(result.output)["why_not"]["candidates"] for p in c["premises"] if p["kind"] == "divergence"]
+        assert premises and all(p["value"] is None and not p["holds"] and p["at_least"] for p in premises)
+        return
+    lines = [line for line in result.output.splitlines() if labels().resolve(lang)["kinds"]["divergence"] in line]
+    assert lines and all(t["absent_divergence"] in line and f"{t['needs']} {t['at_least']} " in line for line in lines)
+    assert "≥" not in result.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_web_pages_say_no_divergence_with_one_organisation_shown(survey, model, tmp_path, lang):
+    """The workbench shows the same reports: the advice page, the why-not page, the what-if answer
+    and the report download."""
+    from tests.web_support import make_workbench
+
+    with make_workbench(tmp_path) as client:
+        _, aid = client.store.import_case(load_case(str(survey(5)), model.kb))
+        pages = [client.get(f"/assessments/{aid}?lang={lang}&all=1"),
+                 client.get(f"/assessments/{aid}/report.html?lang={lang}"),
+                 *[client.get(f"/assessments/{aid}/whynot?target={w}&lang={lang}") for w in WHY_NOT],
+                 client.post_form(f"/assessments/{aid}/whatif?lang={lang}", {"set.ambition.shared": "1"})]
+        for page in pages:
+            assert page.status_code == 200, page.text
+        texts = [html.unescape(p.text) for p in pages]
+    t = labels().resolve(lang)
+    assert not any(says_a_divergence(text, lang) for text in texts[:2] + texts[-1:])
+    for text in texts[2:-1]:  # why-not: the premise is named, as not there
+        assert text.count(t["kinds"]["divergence"]) == text.count(t["explain"]["absent_divergence"]) > 0

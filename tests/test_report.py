@@ -529,23 +529,31 @@ def test_scores_per_organisation_hide_small_organisations(group, group_html):
             assert f"{e(o.label)}: {e(t['group']['hidden'])}" in group_html
 
 
-def test_divergences_with_their_threshold(group, group_html):
-    t = labels().resolve(group.language)
-    r = t["report"]
+def test_no_divergence_runs_to_an_organisation_not_shown(group, group_html):
+    """The wide differences all run to the two small organisations: no divergence exists, not even
+    as "at least the threshold" (kansrijk/disclosure.py), and the section says none was found
+    between the organisations shown."""
     part = section(group_html, "divergences")
-    assert group.divergences
-    rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.DOTALL)
-    assert len(rows) == len(group.divergences)
-    for d, row in zip(group.divergences, rows):
-        assert e(d.name) in row
-        gap = number(d.gap, 2, "nl") if d.gap is not None else f"≥ {number(d.threshold, 2, 'nl')}"
-        assert f'<td class="num">{gap}</td><td class="num">{number(d.threshold, 2, "nl")}</td>' in row
-        for who in (d.high, d.low):
-            assert e(who if who is not None else r["unnamed"]) in row
-    assert f"<th class=\"num\">{e(t['group']['threshold'].capitalize())}</th>" in part
+    assert group.divergences == [] and "<table" not in part
+    assert e(labels().resolve(group.language)["report"]["divergences_none"]) in part
     assert "Stichting Klein" not in part and "Buurtteam Zuid" not in part
-    # the small organisation is the lowest everywhere: no divergence may give a gap or a name
-    assert all(d.gap is None and d.high is None and d.low is None for d in group.divergences)
+
+
+def test_divergences_between_shown_organisations_with_their_gap_threshold_and_ends(model):
+    case = group_case()
+    for respondent in case["respondents"]:
+        if respondent["organisation"] == GROUP[0][0]:  # 5 against the other shown organisation's 3
+            respondent["scores"] = {indicator: 5 for indicator in INDICATORS}
+    report = report_of(model, case)
+    t = labels().resolve(report.language)
+    part = section(render_html(report), "divergences")
+    rows = re.findall(r"<tr><td>(.*?)</tr>", part.split("<tbody>")[1], re.DOTALL)
+    assert report.divergences and len(rows) == len(report.divergences)
+    for d, row in zip(report.divergences, rows):
+        assert (d.high, d.low, d.gap) == (GROUP[0][0], GROUP[1][0], 2)
+        assert e(d.name) in row and f"<td>{e(d.high)}</td><td>{e(d.low)}</td>" in row
+        assert f'<td class="num">{number(d.gap, 2, "nl")}</td><td class="num">{number(d.threshold, 2, "nl")}</td>' in row
+    assert f"<th class=\"num\">{e(t['group']['threshold'].capitalize())}</th>" in part
 
 
 def test_no_divergence_section_without_respondents(healthcare_html):
