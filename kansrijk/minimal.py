@@ -96,8 +96,9 @@ def infer_example(model: Model, data: dict):
 
 
 def to_case(kb, candidate: Candidate) -> dict:
-    """A case file's data for a candidate; a divergence becomes two organisations at opposite ends, a
-    trend an earlier assessment one point away."""
+    """A case file's data for a candidate; a divergence becomes two organisations at opposite ends,
+    each of as many people as may be shown (kansrijk/disclosure.py), a trend an earlier assessment
+    one point away."""
     case: dict = {}
     characteristics = {key: value for kind, key, value in candidate if kind == "characteristic"}
     scores = {key: value for kind, key, value in candidate if kind == "score"}
@@ -111,10 +112,9 @@ def to_case(kb, candidate: Candidate) -> dict:
         case["observations"] = observations
     if apart:
         first = [key if key in kb.by_id["indicator"] else kb.indicators_of(key)[0].id for key in apart]
-        case["respondents"] = [
-            {"organisation": "A", "scores": {i: 1 for i in first}},
-            {"organisation": "B", "scores": {i: 5 for i in first}},
-        ]
+        people = Case.model_fields["min_group"].default
+        case["respondents"] = [{"organisation": organisation, "scores": {i: score for i in first}}
+                               for organisation, score in (("A", 1), ("B", 5)) for _ in range(people)]
     moved = sorted((key, step) for kind, key, step in candidate if kind == "trend")
     if moved:
         indicators = {(key if key in kb.by_id["indicator"] else kb.indicators_of(key)[0].id): step
