@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from kansrijk.cli import main
 from kansrijk.explain import Explainer
+from kansrijk.render import labels, render
 from tests.conftest import EXAMPLES, HEALTHCARE
 
 
@@ -160,3 +161,38 @@ def test_why_not_text_reads_like_the_issue(tmp_path):
     result = run("explain", str(case), "--why-not", "permanent_negotiation")
     assert result.exit_code == 0
     assert "[fails] score Genuine dialogue [interests.real_dialogue]: was 4; the rule needs not at least 4" in result.output
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("min_group", [2, 3])  # the group example with and without its divergences
+def test_why_not_always_says_what_a_premise_needs(model, lang, min_group):
+    """Every premise line of every why-not says what the rule needs after "the rule needs" — a
+    divergence premise used to end there ("was 1,50; de regel vraagt") — and a divergence's value
+    reads as the threshold it reached or as absent, never as a bare number."""
+    from kansrijk.case import load_case
+
+    t = labels().resolve(lang)["explain"]
+    case = load_case(str(EXAMPLES[0].parent / "regionale_zorg_groep.yaml"), model.kb).model_copy(update={"min_group": min_group})
+    inference = model.infer(case)
+    explainer = Explainer(model.advisor)
+    divergence_lines = []
+    for node in sorted({i.conclusion.node for i in model.book.instances}):
+        for fmt in ("text", "md"):
+            text = render(f"whynot.{fmt}.j2", lang, w=explainer.why_not(inference, node, lang), case=case.name)
+            premises = [line for line in text.splitlines() if f"; {t['needs']}" in line]
+            assert all(line.split(f"; {t['needs']}")[1].strip(" _*") for line in premises), node
+            divergence_lines += [line for line in premises if labels().resolve(lang)["kinds"]["divergence"] in line]
+    present = [line for line in divergence_lines if f"{t['was']} ≥ " in line]
+    absent = [line for line in divergence_lines if t["absent_divergence"] in line]
+    assert len(present) + len(absent) == len(divergence_lines) and absent
+    assert bool(present) == (min_group == 2)  # with min_group 3 only one organisation is shown
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_why_not_says_the_rule_certainty_and_the_threshold_in_words(lang):
+    t = labels().resolve(lang)["explain"]
+    result = run("explain", str(HEALTHCARE), "--why-not", "organise_encounters", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    assert f"({t['threshold']} {'0,20' if lang == 'nl' else '0.20'})" in result.output
+    assert f"; {t['rule_gives']} 0" in result.output
+    assert {"nl": "zekerheid van de regel", "en": "rule certainty"}[lang] == t["rule_gives"]
