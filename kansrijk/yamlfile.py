@@ -31,12 +31,13 @@ STDIN = "<stdin>"
 # libyaml's parser when PyYAML was built with it (its wheels are): several times faster.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _INT_TAG = "tag:yaml.org,2002:int"
-_PLAIN_REASONS = {_INT_TAG, "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp"}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_PLAIN_REASONS = {_INT_TAG, "tag:yaml.org,2002:float"}
 
 
 class _UniqueKeyLoader(_BaseLoader):
     """A safe loader that refuses duplicate keys instead of silently keeping the last one, and
-    values Python cannot hold (a 5,000-digit number, the 31st of February) with their line."""
+    values Python cannot hold (a 5,000-digit number) with their line."""
 
 
 def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -53,14 +54,19 @@ def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: b
 
 def _guarded(construct):
     """A constructor that turns whatever Python makes of a value it cannot hold (a 5,000-digit
-    number, the 31st of February, `!!bool maybe`, `!!map x`) into a ConstructorError at its line."""
+    number, `!!bool maybe`, `!!map x`) into a ConstructorError at its line."""
 
     def guarded(loader: _UniqueKeyLoader, node: yaml.Node) -> Any:
         if node.tag == _INT_TAG and isinstance(node.value, str) and len(node.value) > limits.MAX_DIGITS:
             raise yaml.constructor.ConstructorError(
                 None, None, Msg("limit.digits", digits=len(node.value), limit=limits.MAX_DIGITS), node.start_mark)
         with _as_constructor_error(node):
-            result = construct(loader, node)
+            try:
+                result = construct(loader, node)
+            except ValueError:  # a day that does not exist (2026-13-45) stays text: the key that wants
+                if node.tag != _TIMESTAMP_TAG:  # a date then says so, in the file's language, with
+                    raise  # what it allows
+                return node.value
         if isinstance(result, types.GeneratorType):  # collections are filled in after they are made
             return _guarded_generator(result, node)
         return result
@@ -82,7 +88,7 @@ def _as_constructor_error(node: yaml.Node) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001  ValueError, KeyError, TypeError... from a constructor
         value = _short(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
         tag = "!!" + str(node.tag).rsplit(":", 1)[-1]
-        # Python's reason where it speaks to the reader ("day is out of range for month"), else the tag
+        # Python's reason where it speaks to the reader (a number it cannot make), else the tag
         plain = isinstance(exc, (ValueError, OverflowError)) and node.tag in _PLAIN_REASONS
         reason = str(exc) if plain and str(exc) else tag
         raise yaml.constructor.ConstructorError(None, None, Msg("not_a_value", value=value, reason=reason),
@@ -474,6 +480,8 @@ def problems_from(error: ValidationError, doc: Document, base: Loc = (), model: 
             message = Msg("out_of_range", value=value)
         elif kind in ("int_type", "int_from_float", "int_parsing"):
             message = Msg("not_whole_number", value=repr(value))
+        elif kind.startswith("date_"):  # pydantic's "valid date or datetime" says more than a case allows
+            message = Msg("not_a_date", value=_short(value))
         elif isinstance(ctx.get("error"), MessageError):
             message = ctx["error"].msg
         else:

@@ -115,3 +115,27 @@ def test_output_into_a_missing_folder_is_refused(tmp_path):
     assert result.exit_code == 2
     assert "is in a folder that does not exist" in result.output
     assert "Traceback" not in result.output
+
+
+DATES = ["2026-13-45", '"2026-13-45"', '"abc"', "2024-02-31", "[2026, 3, 15]", '"2026-03-15 10:00"']
+DATE_MESSAGES = {
+    "nl": ("Fout: bad.yaml:3: date: '{value}' is geen geldige datum",
+           "(toegestaan: de datum van de meting als JJJJ-MM-DD, bijvoorbeeld 2026-03-15)"),
+    "en": ("Error: bad.yaml:3: date: '{value}' is not a valid date",
+           "(allowed: the date of the assessment as YYYY-MM-DD, for example 2026-03-15)"),
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("date", DATES)
+def test_a_bad_date_is_said_in_the_case_language_with_what_is_allowed(tmp_path, date, lang):
+    """Not pydantic's English "Input should be a valid date or datetime, invalid character in year"
+    (quoted) nor YAML's "month must be in 1..12" before the case's language is known (unquoted)."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"name: x\nlanguage: {lang}\ndate: {date}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(path)])
+    assert result.exit_code == 2
+    said, allowed = DATE_MESSAGES[lang]
+    value = date.strip('"')
+    assert result.output.startswith(f"{said.format(value=value)} {allowed}".replace("bad.yaml", str(path))), result.output
+    assert "Input should" not in result.output and "month must" not in result.output
