@@ -21,7 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from kansrijk.limits import MAX_PROBLEMS
+from kansrijk.limits import MAX_HINT_LENGTH, MAX_PROBLEMS
 
 LANGUAGES = ("nl", "en")
 LANG_ENV = "KANSRIJK_LANG"  # the language of error messages when the command has no --lang
@@ -185,6 +185,8 @@ def similarity(value: str, known: str) -> float:
     """How alike two ids or words are, 0..1: difflib's ratio of the whole; for ids of several
     words averaged with the words matched one to one (so `organise_meetings` is nearer to
     `organise_encounters` than to `organise_for_ambition` or `organisation`)."""
+    if len(value) > MAX_HINT_LENGTH:
+        return 0.0
     ratio = difflib.SequenceMatcher(None, value.casefold(), known.casefold()).ratio()
     mine, theirs = _words(value), _words(known)
     if len(mine) < 2 and len(theirs) < 2:

@@ -28,6 +28,10 @@ MAX_DIGITS = 100
 # how many problems one error message lists; the rest are counted ("... and 12 more")
 MAX_PROBLEMS = 50
 
+# a value longer than this gets no "did you mean": no id is near it, and comparing it with every
+# known id costs time that grows with its length squared (a long URL to the workbench, say)
+MAX_HINT_LENGTH = 100
+
 # a survey export: rows (header and empty rows included) and columns
 MAX_SURVEY_ROWS = 10_000
 MAX_SURVEY_COLUMNS = 1_000

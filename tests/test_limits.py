@@ -420,3 +420,16 @@ def test_the_trace_only_with_debug(how):
         else:
             result = CliRunner().invoke(main, ["advise", str(HEALTHCARE)], env={"KANSRIJK_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_a_value_longer_than_the_hint_length_gets_no_did_you_mean(model):
+    from kansrijk.errors import suggest
+    from kansrijk.vocabulary import suggest_id
+
+    near = "organise_encounter"
+    assert suggest(near, ["organise_encounters"]) != ""
+    padded = near + "s" * (limits.MAX_HINT_LENGTH - len(near) + 1)
+    assert suggest(padded, ["organise_encounters"]) == ""
+    assert suggest_id(padded, model.kb, ("intervention",)) == ""
+    result = CliRunner().invoke(main, ["explain", str(HEALTHCARE), "--why-not", padded, "--lang", "en"])
+    assert result.exit_code == 2 and "did you mean" not in result.output and "unknown" in result.output

@@ -246,7 +246,7 @@ def test_a_missing_or_tampered_version_is_said_beside_it_and_nothing_saved(workb
     page = workbench.post_form(f"/collaborations/{cid}", {"name": "Nieuw", "language": "nl", "version": version})
     assert page.status_code == 400 and "meanwhile" not in page.text
     said = unescape(re.search(r'<p class="field-error" id="edit-version-error">(.*?)</p>', page.text).group(1))
-    assert said.startswith(f"version: {version!r} is ") and "a whole number from 1 to 2147483647" in said
+    assert said.startswith(f"Version of the form: {version!r} is ") and "a whole number from 1 to 2147483647" in said
     assert 'value="Nieuw"' in page.text  # the input is kept
     assert workbench.store.collaboration(cid).name != "Nieuw"
 

@@ -359,7 +359,7 @@ def test_a_delete_with_a_missing_or_tampered_version_is_said_and_asked_again(wor
     response = workbench.post_form(f"/assessments/{aid}/delete", {"version": version, "confirm": "yes"})
     assert response.status_code == 400
     page = Page(response.text)
-    assert page.text["problem"].startswith("version: ") and "meanwhile" not in response.text
+    assert page.text["problem"].startswith("Version of the form: ") and "meanwhile" not in response.text
     assert page.value("version") == str(workbench.store.assessment(aid).version)  # still there, asked again
 
 

@@ -421,7 +421,7 @@ def test_serve_needs_both_tls_files_and_readable_ones(monkeypatch, tmp_path):
     db = ["--db", f"sqlite:///{tmp_path}/w.db"]
     garbage = tmp_path / "cert.pem"
     garbage.write_text("not a certificate\n")
-    for options, said in ((["--ssl-certfile", str(garbage)], "needs both the certificate and its key"),
+    for options, said in ((["--ssl-certfile", str(garbage)], "--ssl-keyfile: HTTPS needs both the certificate and its key"),
                           (["--ssl-keyfile", str(garbage)], "--ssl-certfile CERTIFICATE.pem together with"),
                           (["--ssl-certfile", str(tmp_path / "none.pem"), "--ssl-keyfile", str(garbage)], "none.pem"),
                           (["--ssl-certfile", str(garbage), "--ssl-keyfile", str(garbage)],
@@ -635,3 +635,11 @@ def test_a_refused_form_says_why_and_how_to_get_the_input_back(lang, said, back,
     tricked = workbench.post("/collaborations", data={"csrf_token": "stale"},
                              headers={"Referer": "http://testserver//evil.example/x"})
     assert tricked.status_code == 403 and "evil.example" not in tricked.text
+
+
+def test_a_password_file_with_a_byte_order_mark_gives_the_password_without_it(tmp_path):
+    from kansrijk.commands.serve import read_password
+
+    path = tmp_path / "password.txt"
+    path.write_bytes("\ufeffgeheim\r\n".encode())
+    assert read_password(str(path)) == "geheim"

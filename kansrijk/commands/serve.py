@@ -29,7 +29,8 @@ def read_password(password_file: str | None) -> str | None:
 
     if password_file is not None:
         try:
-            with open(password_file, encoding="utf-8") as file:
+            # utf-8-sig: a byte-order mark (Notepad writes one) is no part of the password
+            with open(password_file, encoding="utf-8-sig") as file:
                 lines = file.read().splitlines()
         except UnicodeDecodeError:
             raise InputError(password_file, [Problem("", Msg("not_utf8"), allowed=Msg("serve.password_file_allowed"))]) \
@@ -54,7 +55,7 @@ def check_tls(certfile: str | None, keyfile: str | None) -> bool:
     if certfile is None and keyfile is None:
         return False
     if certfile is None or keyfile is None:
-        given = "--ssl-certfile" if keyfile is None else "--ssl-keyfile"
+        given = "--ssl-keyfile" if keyfile is None else "--ssl-certfile"  # the one missing
         raise InputError(given, [Problem("", Msg("serve.tls_pair"), allowed=Msg("serve.tls_allowed"))])
     for path in (certfile, keyfile):
         open(path, "rb").close()  # OSError, with the file's name: the command's 'cannot read' message

@@ -267,7 +267,7 @@ async def edit(request: Request) -> Response:
     try:
         version = whole_number(str(form.get("version", "")), "version", 1)
     except InputError as error:  # a missing or changed field: said beside it, not "changed meanwhile"
-        errors["version"] = error.render(lang)
+        errors["version"] = error.problems[0].said(lang)
     if errors:
         return await collaboration_page(request, cid, form=values, errors=errors, status_code=400)
     try:

@@ -328,7 +328,7 @@ async def delete_assessment(request: Request) -> Response:
     try:
         version = whole_number(str(form.get("version", "")), "version", 1)
     except InputError as error:  # a missing or changed field: said, and the question asked again
-        problem = error.render(lang)
+        problem = f"{ui_labels(lang).editor.version}: {error.problems[0].said(lang)}"
     else:
         if form.get("confirm") == "yes":
             try:
