@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, StrictInt, ValidationInfo, field_validator
 
 from kansrijk.errors import INPUT_LANGUAGE, InputError, MessageError, Msg, Problem, hint_allowed
+from kansrijk.limits import MAX_NAME_LENGTH
 from kansrijk.text import LANGUAGES, Language, Name, Storable, Strict
 from kansrijk.vocabulary import level_value, score_value, suggest_id
 from kansrijk.yamlfile import parse_text, read_document, read_stdin, validate
@@ -122,7 +123,7 @@ ALLOWED = {
 
 def allowed_for(key: str, table: dict[str, str | None] = ALLOWED):
     """What key allows, from a table like ALLOWED: a message of the catalogue, or None for a language."""
-    return "nl, en" if table[key] is None else Msg(table[key])
+    return "nl, en" if table[key] is None else Msg(table[key], max_length=MAX_NAME_LENGTH)
 
 
 def load_case(source: str, kb) -> Case:

@@ -28,6 +28,9 @@ MAX_DIGITS = 100
 # how many problems one error message lists; the rest are counted ("... and 12 more")
 MAX_PROBLEMS = 50
 
+# a name (of a collaboration, an organisation): a line on a page, not a document
+MAX_NAME_LENGTH = 200
+
 # a value longer than this gets no "did you mean": no id is near it, and comparing it with every
 # known id costs time that grows with its length squared (a long URL to the workbench, say)
 MAX_HINT_LENGTH = 100

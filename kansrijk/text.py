@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
 
 from kansrijk.errors import MessageError, Msg
+from kansrijk.limits import MAX_NAME_LENGTH
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
@@ -32,7 +33,8 @@ def _storable(value: str) -> str:
 
 
 Storable = Annotated[str, AfterValidator(_storable)]  # any text that can be stored: notes, a respondent's name
-Name = Annotated[NonEmpty, AfterValidator(_storable)]  # a name: not empty, storable
+# a name: not empty, a line's length, storable
+Name = Annotated[NonEmpty, StringConstraints(max_length=MAX_NAME_LENGTH), AfterValidator(_storable)]
 
 
 SECTION_PATTERN = re.compile(r"^(§[1-7](\.[1-5])?|Tabel 1|Figuur [12])$")

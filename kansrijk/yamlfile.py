@@ -499,8 +499,9 @@ def _pydantic_message(err: dict) -> Msg:
     try:
         if "field_type" in ctx:
             ctx["field_type"] = Msg(f"field_type.{ctx['field_type']}")
-        if "min_length" in ctx:
-            ctx["plural"] = "" if ctx["min_length"] == 1 else "s"
+        for bound in ("min_length", "max_length"):
+            if bound in ctx:
+                ctx["plural"] = "" if ctx[bound] == 1 else "s"
         message = Msg(ident, **ctx)
     except (KeyError, IndexError):  # a type or a parameter the catalogue does not have
         return Msg("pydantic_other", msg=msg)

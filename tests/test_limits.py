@@ -433,3 +433,25 @@ def test_a_value_longer_than_the_hint_length_gets_no_did_you_mean(model):
     assert suggest_id(padded, model.kb, ("intervention",)) == ""
     result = CliRunner().invoke(main, ["explain", str(HEALTHCARE), "--why-not", padded, "--lang", "en"])
     assert result.exit_code == 2 and "did you mean" not in result.output and "unknown" in result.output
+
+
+def test_a_name_longer_than_the_name_length_is_refused_in_both_languages(tmp_path):
+    case = tmp_path / "long.yaml"
+    case.write_text(f"name: {'x' * (limits.MAX_NAME_LENGTH + 1)}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["advise", str(case), "--lang", "en"])
+    assert result.exit_code == 2
+    assert f"name: String should have at most {limits.MAX_NAME_LENGTH} characters" in result.output
+    assert f"(allowed: a non-empty text of at most {limits.MAX_NAME_LENGTH} characters)" in result.output
+    result = CliRunner().invoke(main, ["advise", str(case), "--lang", "nl"])
+    assert result.exit_code == 2 and f"mag hoogstens {limits.MAX_NAME_LENGTH} tekens hebben" in result.output
+    case.write_text(f"name: {'x' * limits.MAX_NAME_LENGTH}\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["advise", str(case)]).exit_code == 0
+
+
+def test_the_store_refuses_a_name_longer_than_the_name_length(tmp_path):
+    from kansrijk.store import InvalidValue, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'w.sqlite3'}")
+    with pytest.raises(InvalidValue) as refused:
+        store.create_collaboration("x" * (limits.MAX_NAME_LENGTH + 1), "nl")
+    assert refused.value.problem.key == "name" and store.collaborations() == []

@@ -84,7 +84,7 @@ def test_create_says_what_is_wrong_beside_the_field_and_keeps_the_input(workbenc
     assert page.status_code == 400
     errors = dict(re.findall(r'<p class="field-error" id="create-(\w+)-error">(.*?)</p>', page.text))
     # the command line's words for a case's name and language
-    assert unescape(errors["name"]) == "String should have at least 1 character (allowed: a non-empty text)"
+    assert unescape(errors["name"]) == "String should have at least 1 character (allowed: a non-empty text of at most 200 characters)"
     assert "'fr' is not allowed" in unescape(errors["language"]) and "'nl' or 'en'" in unescape(errors["language"])
     assert "mijn notitie</textarea>" in page.text
     assert workbench.store.collaborations() == []

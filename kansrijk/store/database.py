@@ -19,8 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from kansrijk.case import Case
+from kansrijk.case import Case, allowed_for
 from kansrijk.errors import InputError, Msg, Problem
+from kansrijk.limits import MAX_NAME_LENGTH
 from kansrijk.store import migrate
 from kansrijk.store.errors import InvalidValue, NewerDatabase, NotFound, StaleEdit
 from kansrijk.store.rows import fill, to_case
@@ -309,7 +310,10 @@ def _checked(name: str, language: str, notes: str) -> dict[str, str]:
     first, the store again, as it trusts no caller (PostgreSQL cannot even store a NUL)."""
     name = name.strip()
     if not name:
-        raise InvalidValue(Problem("name", Msg("store.name_empty"), allowed=Msg("case.allowed.name")))
+        raise InvalidValue(Problem("name", Msg("store.name_empty"), allowed=allowed_for("name")))
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidValue(Problem("name", Msg("pydantic.string_too_long", max_length=MAX_NAME_LENGTH, plural="s"),
+                                   allowed=allowed_for("name")))
     if language not in LANGUAGES:
         raise InvalidValue(Problem("language", Msg("not_allowed", value=language), allowed=", ".join(LANGUAGES)))
     _storable("name", name)
