@@ -68,7 +68,8 @@ def make_workbench(folder: Path, password: str | None = None, **options) -> Work
     go to create_app (allowed_hosts: TestClient's host is added)."""
     from kansrijk.store import Store
     from kansrijk.web.app import create_app
-    from kansrijk.web.security import LOOPBACK_HOSTS, hash_password
+    from kansrijk.web import LOOPBACK_HOSTS
+    from kansrijk.web.security import hash_password
 
     store = Store("sqlite:///" + str(folder / "workbench.db"))
     options["allowed_hosts"] = (*options.get("allowed_hosts", LOOPBACK_HOSTS), TEST_HOST)

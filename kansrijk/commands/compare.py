@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import FORMATS_DATA, LANG, before_and_after_json
+from kansrijk.commands.common import FORMATS_DATA, LANG, before_and_after_json, naming
 
 
 @click.command()
@@ -44,7 +44,6 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
     if fmt == "json":
         text = before_and_after_json(result)
     else:
-        names = {c.id: c.name(lang) for c in model.kb.conditions}
-        text = render("compare.text.j2", lang, c=result, report=result.after, names=names, detail=detail,
-                      name_of=lambda node: model.advisor.name_of(node, lang), first_sentence=first_sentence)
+        text = render("compare.text.j2", lang, c=result, report=result.after, detail=detail,
+                      first_sentence=first_sentence, **naming(model, lang))
     write_output(text, output, force, inputs=[old, new])

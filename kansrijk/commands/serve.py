@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 import click
 
 from kansrijk.commands.common import DB_HELP, LANG
+from kansrijk.web import LOOPBACK_HOSTS
 
 if TYPE_CHECKING:
     from kansrijk.web.security import EndedSessions
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")  # reachable from this computer only
 ANY_ADDRESS = ("0.0.0.0", "::", "")  # listening on every address of this computer
 PASSWORD_ENV = "KANSRIJK_PASSWORD"
 SECRET_ENV = "KANSRIJK_SECRET"  # signs the session cookie; else the key in KEY_FILE
@@ -123,7 +123,7 @@ def host_names(host: str, also: tuple[str, ...]) -> list[str]:
     given with --allow-host, and on every address (0.0.0.0, ::) this computer's name and addresses."""
     import socket
 
-    names = [*LOCAL_HOSTS, host, *also]
+    names = [*LOOPBACK_HOSTS, host, *also]
     if host in ANY_ADDRESS:
         names += [socket.gethostname(), socket.getfqdn()]
         try:
@@ -176,7 +176,7 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
 
     lang = lang or error_language(click.get_current_context())
     password = read_password(password_file)
-    if password is None and host not in LOCAL_HOSTS:
+    if password is None and host not in LOOPBACK_HOSTS:
         raise InputError("--host", [Problem("", Msg("serve.needs_password", host=host),
                                             allowed=Msg("serve.password_allowed"))])
     tls = check_tls(ssl_certfile, ssl_keyfile)

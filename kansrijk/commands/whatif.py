@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import LANG, UsageProblem, before_and_after_json
+from kansrijk.commands.common import LANG, UsageProblem, before_and_after_json, naming
 from kansrijk.errors import Msg
 from kansrijk.formats import FORMATS
 
@@ -47,7 +47,6 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     if fmt == "json":
         text = before_and_after_json(result)
     else:
-        names = {c.id: c.name(lang) for c in model.kb.conditions}
-        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, names=names, detail=detail,
-                      name_of=lambda node: model.advisor.name_of(node, lang))
+        text = render(f"whatif.{EXT[fmt]}.j2", lang, w=result, report=result.after, detail=detail,
+                      **naming(model, lang))
     write_output(text, output, force, inputs=[case])

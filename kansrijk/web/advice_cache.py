@@ -72,6 +72,7 @@ class AdviceCache:
 _REPORTS = AdviceCache()  # one per process, as the model is
 
 
-def advise_cached(model: Model, assessment: Stored, case: Case, lang: Language, trace: bool = False) -> Report:
-    """The report `kansrijk advise` gives on a stored assessment's case, kept for its next reader."""
-    return _REPORTS.report(model, assessment, case, lang, trace)
+def advise_cached(model: Model, assessment: Stored, case: Case, lang: Language) -> Report:
+    """The report `kansrijk advise` gives on a stored assessment's case (without the engine's
+    trace: the pages that list assessments show no explanations), kept for its next reader."""
+    return _REPORTS.report(model, assessment, case, lang)

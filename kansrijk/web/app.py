@@ -17,10 +17,10 @@ from starlette.staticfiles import StaticFiles
 
 from kansrijk.model import load_model
 from kansrijk.store.errors import NotFound
-from kansrijk.web import routes_advice, routes_collaborations, routes_editor, routes_learn, routes_login
-from kansrijk.web.failures import ErrorPages, http_error, not_found, refusal
+from kansrijk.web import LOOPBACK_HOSTS, routes_advice, routes_collaborations, routes_editor, routes_learn, routes_login
+from kansrijk.web.error_pages import ErrorPages, http_error, not_found, refusal
 from kansrijk.web.security import (
-    LOOPBACK_HOSTS, AllowedHosts, CSRFProtection, EndedSessions, LoginRequired, LoginThrottle, SecurityHeaders,
+    AllowedHosts, CSRFProtection, EndedSessions, LoginRequired, LoginThrottle, SecurityHeaders,
 )
 
 if TYPE_CHECKING:

@@ -31,6 +31,7 @@ from kansrijk.yamlfile import read_document, validate
 
 DEFAULT_LANGUAGE: Language = "nl"  # the advisers are Dutch; ?lang=en switches
 CSRF_SESSION_KEY = "csrf"
+SESSION_USER = "user"  # set in the session once the password was given
 CSRF_FIELD = "csrf_token"  # the form field that carries the token
 CSRF_HEADER = "x-csrf-token"  # the header fetch() sends it in
 
@@ -147,6 +148,18 @@ def _has_get(request: Request, path: str) -> bool:
     return any(route.matches(scope)[0] is Match.FULL for route in request.app.routes)
 
 
+def referring_page(request: Request) -> URL | None:
+    """The page of this workbench the request was sent from (its Referer: path and query only);
+    None when there is none or it is another site's."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    path = referer.path
+    # '//x' or '/\\x' would be read by a browser as another host
+    if referer.netloc.lower() != request.headers.get("host", "").lower() or not path.startswith("/") \
+            or path[1:2] in ("/", "\\"):
+        return None
+    return URL(urlunsplit(("", "", path, referer.query, "")))
+
+
 def _switch_language_url(request: Request, lang: Language, switch_path: str | None) -> str:
     """The same page in language `lang`, as a path on this site (whatever Host the request named).
     A page answering a POST has no address of its own to load again: the link goes to the path a
@@ -154,13 +167,13 @@ def _switch_language_url(request: Request, lang: Language, switch_path: str | No
     was sent from (its Referer, when on this site), else the nearest path above that answers GET."""
     url = request.url
     if request.method not in ("GET", "HEAD"):
-        referer = urlsplit(request.headers.get("referer", ""))
+        referer = referring_page(request)
         if switch_path:
             url = URL(switch_path)
         elif _has_get(request, url.path):
             pass
-        elif referer.netloc == request.headers.get("host") and _has_get(request, referer.path):
-            url = URL(urlunsplit(("", "", referer.path, referer.query, "")))
+        elif referer is not None and _has_get(request, referer.path):
+            url = referer
         else:
             path = url.path
             while path != "/" and not _has_get(request, path):
@@ -178,7 +191,7 @@ def render(request: Request, template: str, context: dict | None = None, status_
     page = environment().get_template(template).render(
         request=request, lang=lang, other_lang=other, switch_language_url=switch, t=ui_labels(lang),
         csrf_token=token, csrf_field=lambda: Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(token)}">'),
-        url_for=request.url_for, logged_in=bool(request.session.get("user")),
+        url_for=request.url_for, logged_in=bool(request.session.get(SESSION_USER)),
         login_required=getattr(request.app.state, "password_hash", None) is not None,
         **(context or {}),
     )

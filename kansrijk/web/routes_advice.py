@@ -34,7 +34,7 @@ from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
 from kansrijk.text import LANGUAGES, Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
-from kansrijk.web.choices import condition_choices, condition_names
+from kansrijk.web.conditions import condition_choices, condition_names
 from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)

@@ -38,7 +38,7 @@ from kansrijk.store import StaleEdit
 from kansrijk.store.exchange import Imported, import_files
 from kansrijk.text import LANGUAGES
 from kansrijk.web.advice_cache import advise_cached
-from kansrijk.web.choices import condition_choices, condition_names
+from kansrijk.web.conditions import condition_choices, condition_names
 from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 from kansrijk.web.trend import trend_chart

@@ -29,7 +29,7 @@ from kansrijk.render import labels as report_labels
 from kansrijk.report_html import coord
 from kansrijk.store import MAX_ID
 from kansrijk.vocabulary import condition_id
-from kansrijk.web.choices import condition_choices
+from kansrijk.web.conditions import condition_choices
 from kansrijk.web.forms import whole_number
 from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 from kansrijk.whatif import chain_firings

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from kansrijk.web.pages import render
-from kansrijk.web.security import SESSION_ID, SESSION_USER, check_password
+from kansrijk.web.pages import SESSION_USER, render
+from kansrijk.web.security import SESSION_ID, check_password
 
 
 def _next(value: str | None) -> str:

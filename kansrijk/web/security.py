@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kansrijk.output import write_file
 from kansrijk.text import LANGUAGES
-from kansrijk.web.pages import CSRF_FIELD, CSRF_HEADER, CSRF_SESSION_KEY
+from kansrijk.web.pages import CSRF_FIELD, CSRF_HEADER, CSRF_SESSION_KEY, SESSION_USER
 
 log = logging.getLogger("kansrijk.web")
 
@@ -43,8 +43,6 @@ MAX_FORM_BYTES = 50 * 1024 * 1024  # a form, uploads included, read to find the 
 # Starlette's own limits on a form (Request.form's defaults), named on the page that refuses one
 MAX_FORM_FIELDS = 1000
 MAX_FIELD_BYTES = 1024 * 1024
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")  # the names this computer alone reaches the workbench by
-SESSION_USER = "user"
 SESSION_ID = "sid"  # a random id per login, so that logging out can end that session on the server
 # failed logins from one address: this many are free, then each next attempt waits FAILURE_WAIT
 # seconds, doubling with every further failure, at most MAX_WAIT

@@ -5,28 +5,23 @@ from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from kansrijk.web.pages import render
+from kansrijk.web.pages import referring_page, render
 
 log = logging.getLogger("kansrijk.web")
 
 
 def came_from(request: Request) -> str | None:
-    """The page of this workbench the request was sent from (its Referer: path and query only),
-    unless that is this very page; None when there is none or it is another site's."""
-    referer = urlsplit(request.headers.get("referer", ""))
-    path = referer.path
-    # '//x' or '/\\x' would be read by a browser as another host
-    if referer.netloc.lower() != request.headers.get("host", "").lower() or not path.startswith("/") \
-            or path[1:2] in ("/", "\\"):
+    """The page of this workbench the request was sent from, unless that is this very page."""
+    page = referring_page(request)
+    if page is None:
         return None
-    link = path + (f"?{referer.query}" if referer.query else "")
+    link = page.path + (f"?{page.query}" if page.query else "")
     return None if link == request.url.path + (f"?{request.url.query}" if request.url.query else "") else link
 
 
