@@ -643,3 +643,26 @@ def test_a_password_file_with_a_byte_order_mark_gives_the_password_without_it(tm
     path = tmp_path / "password.txt"
     path.write_bytes("\ufeffgeheim\r\n".encode())
     assert read_password(str(path)) == "geheim"
+
+
+def test_serve_behind_an_https_proxy_trusts_its_forwarded_headers_and_sends_the_cookie_over_https_only(
+        monkeypatch, tmp_path):
+    from kansrijk.cli import main
+
+    started = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kwargs: started.append((app, kwargs)))
+    monkeypatch.setenv("KANSRIJK_PASSWORD", "s3cret phrase")
+    db = f"sqlite:///{tmp_path}/w.db"
+    result = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--db", db, "--https-proxy", "10.0.0.5",
+                                       "--allow-host", "kansrijk.example.org"])
+    assert result.exit_code == 0, result.output
+    assert "clear text" not in result.output
+    (app, options), = started
+    assert options["forwarded_allow_ips"] == "10.0.0.5/32"
+    from starlette.testclient import TestClient
+
+    client = TestClient(app, base_url="https://kansrijk.example.org")
+    login = client.get("/login")
+    assert "secure" in login.headers["set-cookie"].lower()
+    result = CliRunner().invoke(main, ["serve", "--db", db, "--https-proxy", "proxy.example.org", "--lang", "en"])
+    assert result.exit_code == 2 and "--https-proxy" in result.output and "10.0.0.0/24" in result.output

@@ -133,6 +133,21 @@ def host_names(host: str, also: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(name.lower() for name in names if name))
 
 
+def check_proxy(address: str | None) -> str | None:
+    """--https-proxy as uvicorn takes it: an IP address or network; a clear message otherwise."""
+    import ipaddress
+
+    from kansrijk.errors import InputError, Msg, Problem
+
+    if address is None:
+        return None
+    try:
+        return str(ipaddress.ip_network(address.strip(), strict=False))
+    except ValueError:
+        raise InputError("--https-proxy", [Problem("", Msg("not_allowed", value=address),
+                                                   allowed=Msg("serve.proxy_allowed"))]) from None
+
+
 @click.command()
 @click.option("--db", metavar="URL", help=DB_HELP)
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -146,11 +161,16 @@ def host_names(host: str, also: tuple[str, ...]) -> list[str]:
                    "page needs a login.")
 @click.option("--ssl-certfile", metavar="FILE", help="Serve over HTTPS with this certificate (PEM); with --ssl-keyfile.")
 @click.option("--ssl-keyfile", metavar="FILE", help="The certificate's private key (PEM); with --ssl-certfile.")
+@click.option("--https-proxy", metavar="ADDRESS",
+              help="The address (or network) of an HTTPS proxy in front: its X-Forwarded-For and "
+                   "X-Forwarded-Proto are trusted, so each browser is throttled on its own address, and the "
+                   "session cookie is sent over HTTPS only.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the workbench in the web browser.")
 @click.option("--lang", type=LANG, help="Language of the messages here; default: $KANSRIJK_LANG, else English. "
                                          "The pages have their own switch.")
 def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, password_file: str | None,
-          ssl_certfile: str | None, ssl_keyfile: str | None, open_browser: bool, lang: str | None) -> None:
+          ssl_certfile: str | None, ssl_keyfile: str | None, https_proxy: str | None, open_browser: bool,
+          lang: str | None) -> None:
     """Start the workbench: collaborations and their dated assessments in a database, the advice
     with why and what-if, their history, and the causal graph to learn from, in the browser.
 
@@ -162,7 +182,8 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
     in and open forms are still accepted. Ctrl+C stops it.
 
     Without TLS the password travels over the network in clear text: give --ssl-certfile and
-    --ssl-keyfile, or put a proxy that speaks HTTPS in front (and name it with --allow-host).
+    --ssl-keyfile, or put a proxy that speaks HTTPS in front (name it with --allow-host and give
+    its address with --https-proxy).
     It answers only to this computer's own names, the --host and the --allow-host names.
 
     \b
@@ -180,6 +201,7 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
         raise InputError("--host", [Problem("", Msg("serve.needs_password", host=host),
                                             allowed=Msg("serve.password_allowed"))])
     tls = check_tls(ssl_certfile, ssl_keyfile)
+    proxy = check_proxy(https_proxy)
 
     import logging
     import threading
@@ -199,13 +221,14 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
         raise
     hosts = host_names(host, allow_hosts)
     app = create_app(store, password_hash=hash_password(password) if password else None,
-                     secret_key=secret, allowed_hosts=hosts, https_only=tls, ended_sessions=ended)
+                     secret_key=secret, allowed_hosts=hosts, https_only=tls or proxy is not None,
+                     ended_sessions=ended)
     del password  # only its hash is kept
     address = f"{'https' if tls else 'http'}://{f'[{host}]' if ':' in host else host}:{port}/"
     login = Msg("serve.login") if app.state.password_hash else ""
     click.echo(plain_text(Msg("serve.started", db=store.url, address=address, login=login).render(lang)))
     click.echo(plain_text(Msg("serve.hosts", hosts=", ".join(hosts)).render(lang)))
-    if app.state.password_hash and not tls:
+    if app.state.password_hash and not tls and proxy is None:
         click.echo(plain_text(Msg("serve.clear_password").render(lang)), err=True)
     # the trace of an error on a page goes here (the page shows only its id)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -213,6 +236,9 @@ def serve(db: str | None, host: str, allow_hosts: tuple[str, ...], port: int, pa
         threading.Timer(1.0, webbrowser.open, [address]).start()
     try:
         uvicorn.run(app, host=host, port=port, log_level="info",
+                    # the client's address and scheme from the forwarded headers of this proxy only
+                    # (without --https-proxy, uvicorn's default: a proxy on this computer)
+                    forwarded_allow_ips=proxy,
                     **({"ssl_certfile": ssl_certfile, "ssl_keyfile": ssl_keyfile} if tls else {}))
     finally:
         store.close()
