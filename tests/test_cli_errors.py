@@ -139,3 +139,19 @@ def test_a_bad_date_is_said_in_the_case_language_with_what_is_allowed(tmp_path, 
     value = date.strip('"')
     assert result.output.startswith(f"{said.format(value=value)} {allowed}".replace("bad.yaml", str(path))), result.output
     assert "Input should" not in result.output and "month must" not in result.output
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--top", "2", "--all"], "advise.top_and_all"),
+    (["--audience", "partners", "--detail"], "advise.detail_for_partners"),
+])
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_advise_and_report_refuse_the_same_options_alike(options, message, lang):
+    from kansrijk.errors import Msg
+    from tests.conftest import HEALTHCARE
+
+    said = Msg(message).render(lang)
+    for command in ("advise", "report"):
+        result = CliRunner().invoke(main, [command, str(HEALTHCARE), *options, "--lang", lang])
+        assert result.exit_code == 2, (command, result.output)
+        assert said in result.output, command

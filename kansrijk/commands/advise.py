@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from click.core import ParameterSource
 
-from kansrijk.commands.common import LANG, UsageProblem
+from kansrijk.commands.common import LANG, UsageProblem, check_summary_options
 from kansrijk.errors import Msg, error_language
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP, FORMATS
 
@@ -56,10 +56,7 @@ def advise(cases: tuple[str, ...], lang: str | None, fmt: str, top: int | None, 
     """
     from kansrijk.batch import Options, advice_text, advise_many, case_paths, default_jobs, is_many
 
-    if top is not None and show_all:
-        raise UsageProblem(Msg("advise.top_and_all"))
-    if detail and audience == "partners":
-        raise UsageProblem(Msg("advise.detail_for_partners"))
+    check_summary_options(top, show_all, detail, audience)
     if is_many(cases) or fmt == "jsonl":
         ctx = click.get_current_context()
         paths = case_paths(cases)

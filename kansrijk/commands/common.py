@@ -60,6 +60,15 @@ class UsageProblem(click.UsageError):
         click.echo(Msg("error", message=self.format_message()).render(lang), file=file, err=file is None, color=color)
 
 
+def check_summary_options(top: int | None, show_all: bool, detail: bool, audience: str) -> None:
+    """The options advise and report share, refused together as both commands refuse them:
+    --top with --all, and --detail (the rule trace) for the partners."""
+    if top is not None and show_all:
+        raise UsageProblem(Msg("advise.top_and_all"))
+    if detail and audience == "partners":
+        raise UsageProblem(Msg("advise.detail_for_partners"))
+
+
 DEBUG_META = "kansrijk.debug"
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import LANG, UsageProblem
-from kansrijk.errors import Msg
+from kansrijk.commands.common import LANG, check_summary_options
 from kansrijk.formats import AUDIENCES
 from kansrijk.formats import DEFAULT_TOP as TOP
 
@@ -43,10 +42,7 @@ def report(case: str, lang: str | None, top: int | None, show_all: bool, detail:
     from kansrijk.output import write_output
     from kansrijk.report_html import render_html
 
-    if top is not None and show_all:
-        raise UsageProblem(Msg("advise.top_and_all"))
-    if detail and audience == "partners":
-        raise UsageProblem(Msg("advise.detail_for_partners"))
+    check_summary_options(top, show_all, detail, audience)
     model = load_model()
     loaded = load_case(case, model.kb)
     page = render_html(model.advise(loaded, lang), top=None if show_all else (top or TOP), audience=audience,
