@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Literal
@@ -128,12 +127,8 @@ def allowed_for(key: str, table: dict[str, str | None] = ALLOWED):
 
 def load_case(source: str, kb) -> Case:
     """Read a case from a path, or from stdin when source is '-'."""
-    text = read_stdin() if source == "-" else None  # bounded like a file, and checked to be UTF-8
-    try:
-        doc = parse_text(text, "<stdin>") if text is not None else read_document(Path(source))
-    except InputError as error:
-        error.problems = [_plain_yaml(p, source, text) for p in error.problems]
-        raise
+    # standard input is bounded like a file, and checked to be UTF-8
+    doc = parse_text(read_stdin(), "<stdin>") if source == "-" else read_document(Path(source))
     if not isinstance(doc.data, dict):
         raise InputError(doc.name, [doc.problem((), Msg("case.not_a_mapping", keys=", ".join(ALLOWED)))])
     # errors from here on in the case's language, when it names one (the last case read counts)
@@ -143,25 +138,6 @@ def load_case(source: str, kb) -> Case:
     except InputError as error:
         error.problems = [with_allowed(p) for p in error.problems]
         raise
-
-
-def _plain_yaml(problem: Problem, source: str, text: str | None) -> Problem:
-    """The YAML parser's "found character that cannot start any token" said plainly when the
-    character is a tab (read again only for this message)."""
-    message = problem.message
-    if getattr(message, "ident", None) != "not_valid_yaml" or not problem.line:
-        return problem
-    try:
-        if text is not None:
-            line = text.splitlines()[problem.line - 1]
-        else:
-            with open(source, encoding="utf-8") as file:
-                line = next(itertools.islice(file, problem.line - 1, None))
-    except (OSError, UnicodeError, IndexError, StopIteration):
-        return problem
-    if "\t" not in line:
-        return problem
-    return replace(problem, message=Msg("vocab.yaml_tab"), allowed=Msg("vocab.yaml_tab_allowed"))
 
 
 def with_allowed(problem: Problem, table: dict[str, str | None] = ALLOWED) -> Problem:

@@ -21,7 +21,7 @@ import re
 from functools import cache
 from typing import Any
 
-from kansrijk.errors import MessageError, Msg, similarity
+from kansrijk.errors import MessageError, Msg, closest
 from kansrijk.knowledgebase import LEVELS
 
 SCORES = (1, 2, 3, 4, 5)
@@ -140,7 +140,6 @@ def section(value: str) -> str | None:
 
 # the kinds of ids a user may type, in the order a did-you-mean prefers them when equally close
 ID_KINDS = ("condition", "indicator", "characteristic", "dynamic", "signal", "intervention", "method")
-CUTOFF = 0.6
 
 
 def closest_id(value: str, kb, expected: tuple[str, ...] | list[str]) -> tuple[str, str] | None:
@@ -148,11 +147,17 @@ def closest_id(value: str, kb, expected: tuple[str, ...] | list[str]) -> tuple[s
     enough, else among every kind; None when nothing is close."""
     value = normalise(value)
     for kinds in (tuple(expected), tuple(k for k in ID_KINDS if k not in expected)):
-        scored = [(similarity(value, ident), -ID_KINDS.index(kind) if kind in ID_KINDS else 0, kind, ident)
-                  for kind in kinds for ident in _words_for(kb, kind)]
-        scored = [s for s in scored if s[0] >= CUTOFF]
-        if scored:
-            _, _, kind, ident = max(scored)
+        # closest keeps the first of equally close words: so the words go in the order of
+        # preference, the kind earlier in ID_KINDS first, then the later id (a word of two kinds
+        # counts as the kind that comes first)
+        candidates = sorted(((-ID_KINDS.index(kind) if kind in ID_KINDS else 0, kind, ident)
+                             for kind in kinds for ident in _words_for(kb, kind)), reverse=True)
+        kind_of: dict[str, str] = {}
+        for _, kind, ident in candidates:
+            kind_of.setdefault(ident, kind)
+        ident = closest(value, list(kind_of))
+        if ident is not None:
+            kind = kind_of[ident]
             return kind, CONDITION_ALIASES.get(ident, ident) if kind == "condition" else ident
     return None
 

@@ -232,14 +232,25 @@ def _parse_yaml(text: str, name: str) -> Document:
             data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
         reason = getattr(exc, "problem", None) or str(exc)
-        message = reason if isinstance(reason, Msg) else Msg("not_valid_yaml", reason=reason)
-        raise InputError(name, [Problem("", message, line=mark.line + 1 if mark else None)]) from None
+        if isinstance(reason, Msg):
+            raise InputError(name, [Problem("", reason, line=line)]) from None
+        raise InputError(name, [_yaml_problem(reason, text, line)]) from None
     except RecursionError:  # the pure-Python parser, where libyaml is missing, recurses per level
         raise InputError(name, [Problem("", Msg("limit.depth", limit=limits.MAX_DEPTH))]) from None
     finally:
         loader.dispose()
     return Document(name, data, lines)
+
+
+def _yaml_problem(reason: str, text: str, line: int | None) -> Problem:
+    """The parser's reason, or plainly "a tab" when the line it stopped at has one: its own
+    words ("found character that cannot start any token") do not say what to do."""
+    lines = text.splitlines()
+    if line is not None and line <= len(lines) and "\t" in lines[line - 1]:
+        return Problem("", Msg("vocab.yaml_tab"), line=line, allowed=Msg("vocab.yaml_tab_allowed"))
+    return Problem("", Msg("not_valid_yaml", reason=reason), line=line)
 
 
 class _NumberTooLong(ValueError):

@@ -329,6 +329,9 @@ BAD = {
     "column_used_twice": (
         HEADER + "A;4;3\n", "organisation: Organisatie\nscores:\n  organisatie: relationship.trust\n",
         ["m.yaml:3: scores.organisatie: column 'organisatie' is already mapped as the organisation (line 1)"]),
+    "tab_in_mapping": (
+        HEADER + "A;4;3\n", "organisation: Organisatie\nscores:\n\tVertrouwen: relationship.trust\n",
+        ["m.yaml:3: there is a tab; YAML indents with spaces only (allowed: spaces instead of tabs)"]),
     "unknown_mapping_key": (
         HEADER + "A;4;3\n", TWO_COLUMNS + "colums: {}\n", ["m.yaml:5: colums: unknown key", "allowed: name, language"]),
     "mapping_without_organisation": (

@@ -122,6 +122,23 @@ def test_a_tab_gets_a_plain_message(tmp_path):
     assert "<stdin>:3: there is a tab" in stdin.output
 
 
+@pytest.mark.parametrize("text, line, tab", [
+    ("phases:\n\t- id: start\n", 2, True),  # a tab that indents
+    ("a: b: c\t\n", 1, True),  # another error, on a line with a tab: the tab is still the likely cause
+    ("a: \"x\ty\"\nb: c: d\n", 2, False),  # a tab in a string, the error on another line
+])
+def test_every_yaml_file_says_a_tab_plainly_when_the_line_the_parser_stopped_at_has_one(text, line, tab):
+    from kansrijk.errors import InputError
+    from kansrijk.yamlfile import parse_text
+
+    with pytest.raises(InputError) as caught:
+        parse_text(text, "knowledge/phases.yaml")
+    (problem,) = caught.value.problems
+    assert problem.line == line
+    assert problem.message.ident == ("vocab.yaml_tab" if tab else "not_valid_yaml")
+    assert (problem.allowed == "spaces instead of tabs") if tab else problem.allowed is None
+
+
 @pytest.mark.parametrize("text, message", [
     ("scores:\n  split_loyalty: 3\n", "unknown indicator 'split_loyalty'; 'split_loyalty' is a characteristic"),
     ("observations: [organise_encounters]\n", "'organise_encounters' is an intervention"),
@@ -211,3 +228,31 @@ def test_a_score_written_with_a_sign_or_a_leading_zero_is_that_score():
     assert score_value("03") == score_value("+3") == 3
     with pytest.raises(MessageError):
         score_value("07")
+
+
+def _kb(**ids):
+    """A knowledge base with only the ids given, every other kind empty."""
+    from types import SimpleNamespace
+
+    from kansrijk.vocabulary import ID_KINDS
+
+    return SimpleNamespace(by_id={kind: ids.get(kind, []) for kind in ID_KINDS})
+
+
+@pytest.mark.parametrize("ids, expected, found", [
+    # equally close: the kind earlier in ID_KINDS, whichever kind the list gives first
+    ({"intervention": ["abcx"], "indicator": ["abcy"]}, ("method",), ("indicator", "abcy")),
+    ({"indicator": ["abcx"], "intervention": ["abcy"]}, ("method",), ("indicator", "abcx")),
+    # equally close in one kind: the later id
+    ({"signal": ["abcy", "abcx"]}, ("signal",), ("signal", "abcy")),
+    # an expected kind that is close enough wins over a closer word of another kind
+    ({"indicator": ["abcz"], "intervention": ["abcy"]}, ("intervention",), ("intervention", "abcy")),
+    # a condition's Dutch word names the condition
+    ({"condition": ["interests"]}, ("condition",), ("condition", "interests")),
+    ({"indicator": ["abcx"]}, ("indicator",), None),
+])
+def test_closest_id_prefers_expected_kinds_then_the_order_of_kinds(ids, expected, found):
+    from kansrijk.vocabulary import closest_id
+
+    value = "belangn" if "condition" in ids else ("zzzz" if found is None else "abcz")
+    assert closest_id(value, _kb(**ids), expected) == found
