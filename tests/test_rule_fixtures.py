@@ -28,13 +28,12 @@ Run one rule's cases with `pytest -k INT-03`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kansrijk.yamlfile import read_document
+from tests.yaml_cases import YamlCase, load, used_twice
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
 
@@ -45,20 +44,12 @@ CONCLUDES_KEYS = {"node", "certainty"}
 TOLERANCE = 5e-4  # certainties are written to 3 decimals
 
 
-@dataclass(frozen=True)
-class Fixture:
-    file: str
-    rule: str
-    index: int
-    entry: dict[str, Any] = field(hash=False, compare=False)
+class Fixture(YamlCase):
+    """One case of a rule; its group is the rule's id."""
 
     @property
-    def name(self) -> str:
-        return str(self.entry.get("name", f"case{self.index}"))
-
-    @property
-    def id(self) -> str:
-        return f"{self.rule}-{self.name}"
+    def rule(self) -> str:
+        return self.group
 
     @property
     def case(self) -> dict[str, Any]:
@@ -76,37 +67,8 @@ class Fixture:
     def concludes(self) -> dict[str, Any] | None:
         return self.entry.get("concludes")
 
-    @property
-    def xfail(self) -> str | None:
-        return self.entry.get("xfail")
 
-
-def _load() -> tuple[list[Fixture], list[str]]:
-    """All fixtures, plus the problems that keep a file or entry from being read at all."""
-    fixtures, problems = [], []
-    for path in sorted(FIXTURES.glob("*.yaml")):
-        data = read_document(path).data  # refuses duplicate keys, so a rule id cannot silently appear twice
-        if not isinstance(data, dict):
-            problems.append(f"{path.name}: a fixture file maps rule ids to lists of cases")
-            continue
-        for rule, entries in data.items():
-            if not isinstance(entries, list) or not entries:
-                problems.append(f"{path.name}: {rule}: expected a non-empty list of cases")
-                continue
-            for index, entry in enumerate(entries):
-                if not isinstance(entry, dict):
-                    problems.append(f"{path.name}: {rule}[{index}]: a case is a mapping")
-                    continue
-                fixtures.append(Fixture(path.name, str(rule), index, entry))
-    return fixtures, problems
-
-
-FIXTURE_LIST, LOAD_PROBLEMS = _load()
-
-
-def _param(fixture: Fixture):
-    marks = [pytest.mark.xfail(reason=fixture.xfail, strict=True)] if fixture.xfail else []
-    return pytest.param(fixture, id=fixture.id, marks=marks)
+FIXTURE_LIST, LOAD_PROBLEMS = load(Fixture, FIXTURES, by_group=True)
 
 
 def _binding_domain(model, record) -> list[str] | None:
@@ -118,14 +80,8 @@ def _binding_domain(model, record) -> list[str] | None:
 
 
 def _entry_problems(fixture: Fixture, model) -> list[str]:
-    where = f"{fixture.file}: {fixture.id}"
-    entry, problems = fixture.entry, []
-    unknown = set(entry) - ENTRY_KEYS
-    missing = REQUIRED_KEYS - set(entry)
-    if unknown:
-        problems.append(f"{where}: unknown keys {sorted(unknown)} (allowed: {sorted(ENTRY_KEYS)})")
-    if missing:
-        problems.append(f"{where}: missing keys {sorted(missing)}")
+    where, entry = fixture.where, fixture.entry
+    problems = fixture.key_problems(ENTRY_KEYS, REQUIRED_KEYS)
     if not isinstance(entry.get("name"), str) or not entry.get("name"):
         problems.append(f"{where}: name must be a non-empty string")
     if not isinstance(entry.get("fires"), bool):
@@ -133,8 +89,6 @@ def _entry_problems(fixture: Fixture, model) -> list[str]:
     case = entry.get("case")
     if not isinstance(case, dict) or set(case) - CASE_KEYS:
         problems.append(f"{where}: case must be a mapping with keys among {sorted(CASE_KEYS)}")
-    if fixture.xfail is not None and not (isinstance(fixture.xfail, str) and fixture.xfail.strip()):
-        problems.append(f"{where}: xfail takes the reason as text")
     concludes = fixture.concludes
     if concludes is not None:
         if not isinstance(concludes, dict) or set(concludes) != CONCLUDES_KEYS:
@@ -162,13 +116,9 @@ def _entry_problems(fixture: Fixture, model) -> list[str]:
 
 
 def test_fixture_files_are_well_formed(model):
-    problems = list(LOAD_PROBLEMS)
-    seen: set[str] = set()
+    problems = LOAD_PROBLEMS + used_twice(FIXTURE_LIST)
     for fixture in FIXTURE_LIST:
         problems += _entry_problems(fixture, model)
-        if fixture.id in seen:
-            problems.append(f"{fixture.file}: case id {fixture.id} is used twice")
-        seen.add(fixture.id)
     assert not problems, "\n".join(problems)
 
 
@@ -200,7 +150,7 @@ def _describe(inference) -> str:
     return "engine fired:\n" + ("\n".join(lines) or "  nothing")
 
 
-@pytest.mark.parametrize("fixture", [_param(f) for f in FIXTURE_LIST])
+@pytest.mark.parametrize("fixture", [f.param() for f in FIXTURE_LIST])
 def test_rule_fixture(fixture: Fixture, model, make_case):
     if fixture.rule not in model.book.by_id:
         pytest.fail(f"no rule {fixture.rule} in the rule book")
@@ -224,7 +174,7 @@ def _minimal_cases() -> list:
     for fixture in FIXTURE_LIST:
         if fixture.fires and not fixture.xfail and fixture.rule not in first:
             first[fixture.rule] = fixture
-    return [pytest.param(f, id=f"{f.rule}-{f.name}") for f in first.values()]
+    return [pytest.param(f, id=f.id) for f in first.values()]
 
 
 def _without_one_input(case: dict) -> list[tuple[str, dict]]:

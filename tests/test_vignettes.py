@@ -50,14 +50,12 @@ What `expect` can say (every id is checked against the knowledge base, so a miss
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import pytest
 
-from kansrijk.case import Case
-from kansrijk.yamlfile import read_document
+from tests.yaml_cases import YamlCase, load, used_twice
 
 VIGNETTES = Path(__file__).resolve().parent / "vignettes"
 ENTRY_KEYS = {"name", "claim", "case", "previous", "expect", "xfail"}
@@ -67,41 +65,21 @@ STATUSES = {"weak", "attention", "strong", "unknown"}
 BANDS = {"concern": "weak", "discuss": "attention", "strong": "strong", "unknown": "unknown"}
 
 
-@dataclass(frozen=True)
-class Vignette:
-    theme: str
-    index: int
-    entry: dict[str, Any] = field(hash=False, compare=False)
+class Vignette(YamlCase):
+    """One vignette; its group is its theme (the file's name)."""
+
+    unnamed = "vignette"
 
     @property
-    def name(self) -> str:
-        return str(self.entry.get("name", f"vignette{self.index}"))
-
-    @property
-    def id(self) -> str:
-        return f"{self.theme}-{self.name}"
+    def theme(self) -> str:
+        return self.group
 
     @property
     def expect(self) -> dict[str, Any]:
         return self.entry.get("expect") or {}
 
 
-def _load() -> tuple[list[Vignette], list[str]]:
-    vignettes, problems = [], []
-    for path in sorted(VIGNETTES.glob("*.yaml")):
-        data = read_document(path).data  # refuses duplicate keys
-        if not isinstance(data, list) or not data:
-            problems.append(f"{path.name}: a vignette file is a non-empty list of vignettes")
-            continue
-        for index, entry in enumerate(data):
-            if not isinstance(entry, dict):
-                problems.append(f"{path.name}[{index}]: a vignette is a mapping")
-                continue
-            vignettes.append(Vignette(path.stem, index, entry))
-    return vignettes, problems
-
-
-VIGNETTE_LIST, LOAD_PROBLEMS = _load()
+VIGNETTE_LIST, LOAD_PROBLEMS = load(Vignette, VIGNETTES)
 
 
 # ------------------------------------------------------------------------ reading the report
@@ -380,12 +358,8 @@ def _id_problems(key: str, value: Any, model) -> list[str]:
 
 
 def _problems(vignette: Vignette, model) -> list[str]:
-    where = f"{vignette.theme}.yaml: {vignette.id}"
-    entry, out = vignette.entry, []
-    if set(entry) - ENTRY_KEYS:
-        out.append(f"{where}: unknown keys {sorted(set(entry) - ENTRY_KEYS)} (allowed: {sorted(ENTRY_KEYS)})")
-    if REQUIRED_KEYS - set(entry):
-        out.append(f"{where}: missing keys {sorted(REQUIRED_KEYS - set(entry))}")
+    where, entry = vignette.where, vignette.entry
+    out = vignette.key_problems(ENTRY_KEYS, REQUIRED_KEYS)
     if not re.fullmatch(r"[a-z0-9_]+", vignette.name):
         out.append(f"{where}: a name is lower_snake_case (it is part of the test id)")
     claim = entry.get("claim")
@@ -395,8 +369,6 @@ def _problems(vignette: Vignette, model) -> list[str]:
         out.append(f"{where}: case is a mapping (a case file's content)")
     if "previous" in entry and not isinstance(entry["previous"], dict):
         out.append(f"{where}: previous is a mapping (an earlier case)")
-    if "xfail" in entry and not (isinstance(entry["xfail"], str) and entry["xfail"].strip()):
-        out.append(f"{where}: xfail takes the reason as text")
     expect = entry.get("expect")
     if not isinstance(expect, dict) or not expect:
         out.append(f"{where}: expect holds at least one expectation")
@@ -410,13 +382,9 @@ def _problems(vignette: Vignette, model) -> list[str]:
 
 
 def test_vignettes_are_well_formed(model):
-    problems = list(LOAD_PROBLEMS)
-    seen: set[str] = set()
+    problems = LOAD_PROBLEMS + used_twice(VIGNETTE_LIST)
     for vignette in VIGNETTE_LIST:
         problems += _problems(vignette, model)
-        if vignette.id in seen:
-            problems.append(f"{vignette.id} is used twice")
-        seen.add(vignette.id)
     assert not problems, "\n".join(problems)
 
 
@@ -429,26 +397,21 @@ def test_there_are_enough_vignettes():
 # ------------------------------------------------------------------------ running them
 
 
-def _case(model, data: dict[str, Any], name: str) -> Case:
-    return Case.model_validate({"name": name, "language": "en", **data}, context={"kb": model.kb})
+def _report(model, make_case, vignette: Vignette):
+    """The report on the vignette's case (in English unless it says otherwise), after its previous
+    assessment if it has one."""
+    def case(data: dict[str, Any], name: str):
+        return make_case(**{"name": name, "language": "en", **data})
 
-
-def _report(model, vignette: Vignette):
-    case = _case(model, vignette.entry["case"], vignette.id)
+    now = case(vignette.entry["case"], vignette.id)
     previous = vignette.entry.get("previous")
-    old = None if previous is None else _case(model, previous, f"{vignette.id} (previous)")
-    return model.report(case, model.infer(case, old), case.language)
+    old = None if previous is None else case(previous, f"{vignette.id} (previous)")
+    return model.report(now, model.infer(now, old), now.language)
 
 
-def _param(vignette: Vignette):
-    reason = vignette.entry.get("xfail")
-    marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
-    return pytest.param(vignette, id=vignette.id, marks=marks)
-
-
-@pytest.mark.parametrize("vignette", [_param(v) for v in VIGNETTE_LIST])
-def test_vignette(vignette: Vignette, model):
-    report = _report(model, vignette)
+@pytest.mark.parametrize("vignette", [v.param() for v in VIGNETTE_LIST])
+def test_vignette(vignette: Vignette, model, make_case):
+    report = _report(model, make_case, vignette)
     failures = []
     for key, value in vignette.expect.items():
         check = _check_for(key)
