@@ -1,4 +1,4 @@
-"""Shared fixtures: the loaded model and a way to run a case given as a dict."""
+"""Shared fixtures: the loaded model, a way to run a case given as a dict, and the command line in-process."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 # The tests never read or write the user's cache (kansrijk/cache.py): one folder for the session,
 # removed at its end; set before anything loads the model, and inherited by every subprocess.
@@ -17,11 +18,18 @@ os.environ["KANSRIJK_DB"] = "sqlite:///" + os.path.join(_CACHE.name, "workbench.
 os.environ["KANSRIJK_DATA_DIR"] = os.path.join(_CACHE.name, "data")  # the workbench's session key
 
 from kansrijk.case import Case
+from kansrijk.cli import main
 from kansrijk.model import Model, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 HEALTHCARE = ROOT / "examples" / "zorgalliantie.yaml"  # a case with advice, observations and characteristics
+
+
+def kansrijk(*args, **kwargs) -> Result:
+    """`kansrijk *args` through click's CliRunner; paths and numbers may be given as they are (made str).
+    kwargs go to CliRunner.invoke (input=, env=)."""
+    return CliRunner().invoke(main, [str(a) for a in args], **kwargs)
 
 
 def pytest_addoption(parser):

@@ -4,22 +4,15 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
-from tests.conftest import EXAMPLES, HEALTHCARE
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 
 CONFLICTING = "examples/jeugdzorgregio_tegenstrijdig.yaml"  # high scores against observations: counter-evidence
 
 
-def run(*args):
-    result = CliRunner().invoke(main, [str(a) for a in args])
-    return result
-
-
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_healthcare_summary_fits_one_screen(lang):
-    result = run("advise", HEALTHCARE, "--lang", lang)
+    result = kansrijk("advise", HEALTHCARE, "--lang", lang)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert len(lines) <= 60, f"{len(lines)} lines"
@@ -30,21 +23,21 @@ def test_the_healthcare_summary_fits_one_screen(lang):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_every_example_reads_in_both_languages(example, fmt):
     for lang in ("nl", "en"):
-        result = run("advise", example, "--lang", lang, "--format", fmt)
+        result = kansrijk("advise", example, "--lang", lang, "--format", fmt)
         assert result.exit_code == 0, result.output
         if fmt == "text":
             assert max(len(line) for line in result.output.splitlines()) <= 100
 
 
 def test_default_output_gives_certainties_as_words_not_numbers():
-    text = run("advise", HEALTHCARE, "--lang", "en").output
+    text = kansrijk("advise", HEALTHCARE, "--lang", "en").output
     assert "certain" in text and "likely" in text
     assert not re.search(r"\b0\.\d", text), "a certainty as a number in the summary"
     assert "DIA-01" not in text and "INT-05" not in text
 
 
 def test_the_focus_names_what_in_the_case_made_the_choice():
-    text = run("advise", HEALTHCARE, "--lang", "en").output
+    text = kansrijk("advise", HEALTHCARE, "--lang", "en").output
     focus = text.split("Conditions")[0]
     assert "Rushed to the contract" in focus and "§3.5" in focus
 
@@ -52,15 +45,15 @@ def test_the_focus_names_what_in_the_case_made_the_choice():
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_dutch_output_has_no_decimal_points(example):
     for args in ([], ["--detail"], ["--format", "markdown", "--detail"]):
-        text = run("advise", example, "--lang", "nl", *args).output
+        text = kansrijk("advise", example, "--lang", "nl", *args).output
         # a decimal point, not a section number like §5.3
         found = re.search(r".{0,30}(?<![§\d.])\d+\.\d.{0,30}", text)
         assert found is None, found.group(0)
 
 
 def test_detail_adds_the_trace_with_rule_ids_and_certainty_numbers():
-    plain = run("advise", HEALTHCARE, "--lang", "en").output
-    detail = run("advise", HEALTHCARE, "--lang", "en", "--detail").output
+    plain = kansrijk("advise", HEALTHCARE, "--lang", "en").output
+    detail = kansrijk("advise", HEALTHCARE, "--lang", "en", "--detail").output
     assert detail.startswith(plain.rstrip("\n").rsplit("\n", 1)[0][:200])
     trace = detail[len(plain):]
     assert "The reasoning" in trace and "Decisive chain" in trace
@@ -69,12 +62,12 @@ def test_detail_adds_the_trace_with_rule_ids_and_certainty_numbers():
 
 
 def test_detail_shows_evidence_against_apart():
-    text = run("advise", CONFLICTING, "--lang", "en", "--detail").output
+    text = kansrijk("advise", CONFLICTING, "--lang", "en", "--detail").output
     trace = text.split("The reasoning")[1]
     against = trace.split("  Against\n")
     assert len(against) > 1
     assert against[1].lstrip().startswith("SCO-0"), "a high mean argues against neglect"
-    assert "Against" not in run("advise", CONFLICTING, "--lang", "en").output
+    assert "Against" not in kansrijk("advise", CONFLICTING, "--lang", "en").output
 
 
 def items(text):
@@ -82,24 +75,24 @@ def items(text):
 
 
 def test_top_and_all_change_how_many_interventions_are_shown():
-    report = json.loads(run("advise", HEALTHCARE, "--format", "json").output)
+    report = json.loads(kansrijk("advise", HEALTHCARE, "--format", "json").output)
     total = len(report["advice"])
     assert total > 5
-    assert items(run("advise", HEALTHCARE).output) == [str(n) for n in range(1, 6)]
-    assert items(run("advise", HEALTHCARE, "--top", 2).output) == ["1", "2"]
-    assert len(items(run("advise", HEALTHCARE, "--all").output)) == total
-    assert run("advise", HEALTHCARE, "--top", 2, "--all").exit_code == 2
+    assert items(kansrijk("advise", HEALTHCARE).output) == [str(n) for n in range(1, 6)]
+    assert items(kansrijk("advise", HEALTHCARE, "--top", 2).output) == ["1", "2"]
+    assert len(items(kansrijk("advise", HEALTHCARE, "--all").output)) == total
+    assert kansrijk("advise", HEALTHCARE, "--top", 2, "--all").exit_code == 2
 
 
 def test_a_report_for_the_partners_has_no_notes_and_no_rule_ids():
-    adviser = run("advise", HEALTHCARE, "--lang", "en").output
+    adviser = kansrijk("advise", HEALTHCARE, "--lang", "en").output
     assert "Adviser's notes" in adviser
     for fmt in ("text", "markdown", "json"):
-        result = run("advise", HEALTHCARE, "--lang", "en", "--audience", "partners", "--format", fmt)
+        result = kansrijk("advise", HEALTHCARE, "--lang", "en", "--audience", "partners", "--format", fmt)
         assert result.exit_code == 0
         assert "convenant" not in result.output and "Adviser's notes" not in result.output
         assert not re.search(r"\b[A-Z]{3}-\d\d\b", result.output), "a rule id in the partners' report"
-    refused = run("advise", HEALTHCARE, "--audience", "partners", "--detail")
+    refused = kansrijk("advise", HEALTHCARE, "--audience", "partners", "--detail")
     assert refused.exit_code == 2 and "--detail" in refused.output
 
 
@@ -113,12 +106,12 @@ def empty_case(tmp_path):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_an_empty_case_gets_too_little_information_not_a_clean_bill(empty_case, lang):
     for fmt in ("text", "markdown"):
-        result = run("advise", empty_case, "--format", fmt, "--lang", lang)
+        result = kansrijk("advise", empty_case, "--format", fmt, "--lang", lang)
         assert result.exit_code == 0
         assert ("Too little information to advise" if lang == "en" else "Te weinig informatie") in result.output
         assert "No interventions" not in result.output and "Geen interventies" not in result.output
         assert "no condition needs work" not in result.output.lower()
-    data = json.loads(run("advise", empty_case, "--format", "json").output)
+    data = json.loads(kansrijk("advise", empty_case, "--format", "json").output)
     assert data["coverage"]["sufficient"] is False and data["focus_detail"]["reason"] == "insufficient"
     assert data["advice"] == []
 
@@ -126,7 +119,7 @@ def test_an_empty_case_gets_too_little_information_not_a_clean_bill(empty_case, 
 def test_unknown_conditions_are_named_with_what_to_score(tmp_path):
     case = tmp_path / "half.yaml"
     case.write_text("name: half\nscores: {ambition.shared: 4, ambition.meaningful: 4}\n", encoding="utf-8")
-    text = run("advise", case, "--lang", "en").output
+    text = kansrijk("advise", case, "--lang", "en").output
     assert "In what is known, no condition needs work" in text
     assert "Unknown: Respect for each other's interests" in text
     assert "ask about: Genuine interest" in text
@@ -136,7 +129,7 @@ def test_a_provisional_band_says_what_to_ask(tmp_path):
     case = tmp_path / "thin.yaml"
     case.write_text("name: thin\ndate: 2025-03-01\nscores: {interests.genuine_interest: 1, ambition.shared: 4, "
                     "ambition.meaningful: 4}\n", encoding="utf-8")
-    text = run("advise", case, "--lang", "en").output
+    text = kansrijk("advise", case, "--lang", "en").output
     assert "Assessment of 2025-03-01" in text
     assert "provisional — ask about: Value for each partner" in text
 
@@ -191,9 +184,9 @@ def test_every_focus_reason_has_its_own_sentence(tmp_path, fmt, lang):
     own["insufficient"] = sentence(labels().resolve(lang)["summary"]["insufficient_do"])
     for reason, data in REASONS.items():
         path = HEALTHCARE if data is None else write(tmp_path, reason, **data)
-        report = json.loads(run("advise", path, "--format", "json", "--lang", lang).output)
+        report = json.loads(kansrijk("advise", path, "--format", "json", "--lang", lang).output)
         assert report["focus_detail"]["reason"] == reason, (reason, report["focus_detail"])
-        text = run("advise", path, "--format", fmt, "--lang", lang).output
+        text = kansrijk("advise", path, "--format", fmt, "--lang", lang).output
         head = text.split(labels().resolve(lang)["summary"]["conditions"])[0]
         for other, words in own.items():
             assert (words in flat(head)) == (other == reason), (reason, other)
@@ -202,7 +195,7 @@ def test_every_focus_reason_has_its_own_sentence(tmp_path, fmt, lang):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_first_phases_names_the_case(tmp_path, fmt):
     path = write(tmp_path, "level", scores=REASONS["first_phases"]["scores"])
-    text = run("advise", path, "--format", fmt, "--lang", "en").output
+    text = kansrijk("advise", path, "--format", fmt, "--lang", "en").output
     head = flat(text.split("Conditions")[0])
     assert ("Attention to personal relationships looks a little more neglected, but needs work to the same "
             "degree as A meaningful ambition (discuss). The key lies in the first phases") in head
@@ -213,26 +206,26 @@ def test_first_phases_names_the_case(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_phase_order_says_looks_more_neglected_and_whose_reading(tmp_path, fmt):
     publication = write(tmp_path, "pub", scores=of("ambition", 3) | of("organisation", 1))
-    head = flat(run("advise", publication, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
+    head = flat(kansrijk("advise", publication, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
     assert "Well organised looks more neglected, but it builds on A meaningful ambition" in head
     assert "scores worse" not in head and "the tool's reading" not in head  # §3.4 says so itself
     assert "(§3.4, §3.5)" in head
     reading = write(tmp_path, "reading", scores=of("ambition", 3) | of("process", 1))
-    head = flat(run("advise", reading, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
+    head = flat(kansrijk("advise", reading, "--format", fmt, "--lang", "en").output.split("Conditions")[0])
     assert "A joint process looks more neglected, but it builds on A meaningful ambition" in head
     assert "(the tool's reading; §3.5)" in head
-    nl = run("advise", reading, "--format", fmt, "--lang", "nl").output
+    nl = kansrijk("advise", reading, "--format", fmt, "--lang", "nl").output
     assert "lijkt meer verwaarloosd" in nl and "(lezing van het instrument; §3.5)" in flat(nl)
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_the_only_known_condition_says_so_and_names_the_unknown(tmp_path, fmt):
     path = write(tmp_path, "one", scores=of("ambition", 1))
-    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    text = flat(kansrijk("advise", path, "--format", fmt, "--lang", "en").output)
     assert "A meaningful ambition is the only one of the known conditions that needs work." in text
     assert "Unknown: Respect for each other's interests, Attention to personal relationships, Well organised" in text
     every = write(tmp_path, "every", **REASONS["only"])
-    text = flat(run("advise", every, "--format", fmt, "--lang", "en").output)
+    text = flat(kansrijk("advise", every, "--format", fmt, "--lang", "en").output)
     assert "A meaningful ambition is the only condition that needs work." in text and "Unknown:" not in text
 
 
@@ -241,23 +234,23 @@ def test_too_little_information_still_shows_what_is_known(tmp_path, fmt):
     """Only characteristics and one indicator: too little to advise, but the provisional status,
     what to ask next and the characteristics' points (§2) are there."""
     path = write(tmp_path, "thin", characteristics={"diversity": "low"}, scores={"interests.genuine_interest": 1})
-    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    text = flat(kansrijk("advise", path, "--format", fmt, "--lang", "en").output)
     assert "Too little information to advise." in text
     assert "provisional — ask about: Value for each partner" in text
     assert "Dealing with the characteristics (§2)" in text and "more likely to compete" in text
     assert "No interventions" not in text and "no condition needs work" not in text.lower()
     only = write(tmp_path, "only", characteristics={"mutual_dependence": "high"})
-    text = flat(run("advise", only, "--format", fmt, "--lang", "en").output)
+    text = flat(kansrijk("advise", only, "--format", fmt, "--lang", "en").output)
     assert "Too little information to advise." in text and "Mutual dependence (high)" in text
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_ways_of_working_say_why_they_were_chosen(tmp_path, fmt):
-    text = run("advise", HEALTHCARE, "--format", fmt, "--lang", "en").output
+    text = kansrijk("advise", HEALTHCARE, "--format", fmt, "--lang", "en").output
     methods = text.split("How to go about it (§5)")[1].split("Interventions")[0]
     assert "because: score Genuine dialogue = 1" in methods
     default = write(tmp_path, "default", scores=of("ambition", 2) | of("interests", 4))
-    methods = flat(run("advise", default, "--format", fmt, "--lang", "en").output).split("How to go about it")[1]
+    methods = flat(kansrijk("advise", default, "--format", fmt, "--lang", "en").output).split("How to go about it")[1]
     assert "Analyse together — general way of working" in methods.split("Interventions")[0]
 
 
@@ -268,7 +261,7 @@ def test_a_characteristic_shows_the_point_for_this_case(tmp_path, fmt):
     for lang, claim in (("en", "Partners who are very much alike and operate in the same field talk past each "
                                 "other less but are more likely to compete"),
                         ("nl", "Partners die sterk op elkaar lijken en zich op hetzelfde terrein bewegen")):
-        text = flat(run("advise", path, "--format", fmt, "--lang", lang).output)
+        text = flat(kansrijk("advise", path, "--format", fmt, "--lang", lang).output)
         heed = text.split("(§2)")[-1]
         assert claim in heed
         assert "Look deliberately for partners" not in heed and "Zoek gericht naar partners" not in heed
@@ -285,10 +278,10 @@ def eight_respondents(observed_by: int):
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_an_observation_that_counts_stays_in_the_summary(tmp_path, fmt):
     path = write(tmp_path, "eight", respondents=eight_respondents(2))
-    report = json.loads(run("advise", path, "--format", "json").output)
+    report = json.loads(kansrijk("advise", path, "--format", "json").output)
     dynamic = next(d for d in report["dynamics"] if d["id"] == "enemy_images")
     assert dynamic["likelihood"] == "doubtful" and dynamic["seen"]["weight"] >= 0.2
-    text = flat(run("advise", path, "--format", fmt, "--lang", "en").output)
+    text = flat(kansrijk("advise", path, "--format", fmt, "--lang", "en").output)
     assert "Enemy images — doubtful, observed by 2 of 8 respondents" in text
 
 
@@ -303,10 +296,10 @@ def withheld_case():
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
 def test_withheld_values_say_so(tmp_path, fmt):
     path = write(tmp_path, "withheld", **withheld_case())
-    report = json.loads(run("advise", path, "--format", "json").output)
+    report = json.loads(kansrijk("advise", path, "--format", "json").output)
     ambition = next(c for c in report["conditions"] if c["id"] == "ambition")
     assert ambition["score"] is None and ambition["score_withheld"]
-    text = run("advise", path, "--format", fmt, "--lang", "en", "--detail").output
+    text = kansrijk("advise", path, "--format", fmt, "--lang", "en", "--detail").output
     summary, trace = text.split("The reasoning")
     assert "mean not shown: too few answers" in summary
     assert "A meaningful ambition" in trace and "not shown: too few answers" in trace.split("Scores per organisation")[1]
@@ -328,6 +321,6 @@ def test_partners_also_get_the_point_a_characteristic_makes(model, tmp_path):
                     "scores: {interests.genuine_interest: 2, interests.real_dialogue: 2}\n", encoding="utf-8")
     claim = model.book.by_id["CHA-14"].claim("en")
     for fmt in ("text", "markdown", "json"):
-        result = run("advise", case, "--audience", "partners", "--format", fmt)
+        result = kansrijk("advise", case, "--audience", "partners", "--format", fmt)
         assert result.exit_code == 0, result.output
         assert claim[:40] in " ".join(result.output.split()), fmt

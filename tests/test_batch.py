@@ -11,12 +11,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from kansrijk.batch import case_paths, is_many
-from kansrijk.cli import main
 from kansrijk.errors import InputError
-from tests.conftest import EXAMPLES, HEALTHCARE, ROOT
+from tests.conftest import EXAMPLES, HEALTHCARE, ROOT, kansrijk
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from generate_cases import generate, write  # noqa: E402
@@ -24,12 +22,8 @@ from generate_cases import generate, write  # noqa: E402
 KANSRIJK = [sys.executable, "-m", "kansrijk"]
 
 
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def alone(path: Path, *options) -> dict:
-    result = invoke("advise", path, "--format", "json", *options)
+    result = kansrijk("advise", path, "--format", "json", *options)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
@@ -55,7 +49,7 @@ def lines(text: str) -> list[dict]:
 
 
 def test_jsonl_in_process_is_each_case_alone_in_order(cases, expected):
-    result = invoke("advise", *cases, "--format", "jsonl", "--jobs", "1")
+    result = kansrijk("advise", *cases, "--format", "jsonl", "--jobs", "1")
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == expected
     assert result.stderr == ""
@@ -71,7 +65,7 @@ def test_jsonl_with_two_workers_is_each_case_alone_in_order(cases, expected):
 
 
 def test_the_options_of_one_case_hold_for_each(cases):
-    result = invoke("advise", cases[0], HEALTHCARE, "--format", "jsonl", "--lang", "en", "--audience", "partners")
+    result = kansrijk("advise", cases[0], HEALTHCARE, "--format", "jsonl", "--lang", "en", "--audience", "partners")
     assert result.exit_code == 0, result.output
     got = lines(result.stdout)
     assert [line.pop("file") for line in got] == [str(cases[0]), str(HEALTHCARE)]
@@ -83,7 +77,7 @@ def test_a_bad_case_is_reported_and_the_rest_still_run(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\nscores:\n  interests.real_dialog: 2\n", encoding="utf-8")
     for jobs in ("1", "2"):
-        result = invoke("advise", HEALTHCARE, bad, tmp_path / "missing.yaml", EXAMPLES[0], "--jobs", jobs)
+        result = kansrijk("advise", HEALTHCARE, bad, tmp_path / "missing.yaml", EXAMPLES[0], "--jobs", jobs)
         assert result.exit_code == 2
         assert [line["file"] for line in lines(result.stdout)] == [str(HEALTHCARE), str(EXAMPLES[0])]
         assert f"{bad}:3: scores.interests.real_dialog" in result.stderr and "real_dialogue" in result.stderr
@@ -110,52 +104,52 @@ def test_folders_and_globs_expand_in_order_each_file_once(tmp_path):
 
 
 def test_a_folder_and_a_glob_through_the_command_line(tmp_path):
-    result = invoke("advise", ROOT / "examples", str(ROOT / "examples" / "monitoring" / "*.yaml"))
+    result = kansrijk("advise", ROOT / "examples", str(ROOT / "examples" / "monitoring" / "*.yaml"))
     assert result.exit_code == 0, result.output
     files = [line["file"] for line in lines(result.stdout)]  # jsonl is the default for many cases
     assert files == [str(p) for p in EXAMPLES] + sorted(str(p) for p in (ROOT / "examples" / "monitoring").glob("*.yaml"))
-    result = invoke("advise", str(tmp_path / "*.yaml"))
+    result = kansrijk("advise", str(tmp_path / "*.yaml"))
     assert result.exit_code == 2 and "no file matches" in result.stderr
 
 
 def test_output_folder_one_file_per_case_never_overwritten_unasked(tmp_path):
     out = tmp_path / "advice"
     two = [HEALTHCARE, EXAMPLES[0]]
-    result = invoke("advise", *two, "--format", "markdown", "-o", out, "--top", "3")
+    result = kansrijk("advise", *two, "--format", "markdown", "-o", out, "--top", "3")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == sorted(p.stem + ".md" for p in two)
-    single = invoke("advise", HEALTHCARE, "--format", "markdown", "--top", "3")
+    single = kansrijk("advise", HEALTHCARE, "--format", "markdown", "--top", "3")
     assert (out / "zorgalliantie.md").read_text(encoding="utf-8") == single.stdout
     before = (out / "zorgalliantie.md").stat().st_mtime_ns
-    again = invoke("advise", *two, "--format", "markdown", "-o", out)
+    again = kansrijk("advise", *two, "--format", "markdown", "-o", out)
     assert again.exit_code == 2 and "--force" in again.stderr
     assert (out / "zorgalliantie.md").stat().st_mtime_ns == before
-    assert invoke("advise", *two, "--format", "markdown", "-o", out, "--force").exit_code == 0
+    assert kansrijk("advise", *two, "--format", "markdown", "-o", out, "--force").exit_code == 0
     # never onto an input, not even with --force
     case = out / "zorgalliantie.html"
     case.write_text(HEALTHCARE.read_text(encoding="utf-8"), encoding="utf-8")
-    onto = invoke("advise", case, EXAMPLES[0], "--format", "html", "-o", out, "--force")
+    onto = kansrijk("advise", case, EXAMPLES[0], "--format", "html", "-o", out, "--force")
     assert onto.exit_code == 2 and "input file" in onto.stderr
     # two cases that would go to one file
     other = tmp_path / "zorgalliantie.json"
     other.write_text(json.dumps({"name": "x"}), encoding="utf-8")
-    same = invoke("advise", HEALTHCARE, other, "--format", "json", "-o", tmp_path / "new")
+    same = kansrijk("advise", HEALTHCARE, other, "--format", "json", "-o", tmp_path / "new")
     assert same.exit_code == 2 and "both" in same.stderr and not (tmp_path / "new").exists()
 
 
 def test_jsonl_to_a_file_and_text_needs_a_folder(tmp_path):
     target = tmp_path / "all.jsonl"
-    result = invoke("advise", HEALTHCARE, EXAMPLES[0], "--format", "jsonl", "-o", target)
+    result = kansrijk("advise", HEALTHCARE, EXAMPLES[0], "--format", "jsonl", "-o", target)
     assert result.exit_code == 0 and result.stdout == ""
     assert [line["file"] for line in lines(target.read_text(encoding="utf-8"))] == [str(HEALTHCARE), str(EXAMPLES[0])]
-    assert invoke("advise", HEALTHCARE, EXAMPLES[0], "--format", "jsonl", "-o", target).exit_code == 2
-    text = invoke("advise", HEALTHCARE, EXAMPLES[0], "--format", "text")
+    assert kansrijk("advise", HEALTHCARE, EXAMPLES[0], "--format", "jsonl", "-o", target).exit_code == 2
+    text = kansrijk("advise", HEALTHCARE, EXAMPLES[0], "--format", "text")
     assert text.exit_code == 2 and "-o FOLDER" in text.stderr
-    assert invoke("advise", HEALTHCARE, "-", "--format", "jsonl").exit_code == 2
+    assert kansrijk("advise", HEALTHCARE, "-", "--format", "jsonl").exit_code == 2
 
 
 def test_one_case_is_as_before():
-    result = invoke("advise", HEALTHCARE)
+    result = kansrijk("advise", HEALTHCARE)
     assert result.exit_code == 0 and result.stdout.startswith("kansrijk")
     assert not result.stdout.lstrip().startswith("{")
 

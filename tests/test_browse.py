@@ -3,18 +3,13 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.minimal import MinimalCases, infer_example
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
+from tests.conftest import kansrijk
 
 
 def test_rules_lists_every_rule(model):
-    result = run("rules", "--format", "json")
+    result = kansrijk("rules", "--format", "json")
     assert result.exit_code == 0
     assert [r["id"] for r in json.loads(result.output)] == [r.id for r in model.book.records]
 
@@ -22,7 +17,7 @@ def test_rules_lists_every_rule(model):
 def test_rules_json_says_what_each_rule_rests_on(model):
     """Every rule's basis (publication, reading, calibration) and, in the chosen language, why."""
     for lang in ("nl", "en"):
-        data = {r["id"]: r for r in json.loads(run("rules", "--format", "json", "--lang", lang).output)}
+        data = {r["id"]: r for r in json.loads(kansrijk("rules", "--format", "json", "--lang", lang).output)}
         for record in model.book.records:
             assert data[record.id]["basis"] == record.basis, record.id
             note = data[record.id]["basis_note"]
@@ -33,14 +28,14 @@ def test_rules_json_says_what_each_rule_rests_on(model):
 
 
 def test_rules_filter_by_section_and_condition(model):
-    data = json.loads(run("rules", "--section", "§4.4", "--condition", "organisation", "--format", "json").output)
+    data = json.loads(kansrijk("rules", "--section", "§4.4", "--condition", "organisation", "--format", "json").output)
     assert data and all("§4.4" in r["sections"] for r in data)
     assert "ORG-01" in [r["id"] for r in data]
     assert "INT-01" not in [r["id"] for r in data]
 
 
 def test_rule_shows_everything_of_one_rule():
-    result = run("rule", "INT-05", "--lang", "en")
+    result = kansrijk("rule", "INT-05", "--lang", "en")
     assert result.exit_code == 0
     for part in ("Claim:", "§3.2", "If (all premises hold):", "observed Rushed to the contract [rushed_to_contract]", "Then: advice",
                  "Fed by: ", "INT-03", "Smallest example case", "The rule applies to this case"):
@@ -48,7 +43,7 @@ def test_rule_shows_everything_of_one_rule():
 
 
 def test_rule_json_has_feeding_and_example():
-    data = json.loads(run("rule", "ORG-25", "--format", "json").output)
+    data = json.loads(kansrijk("rule", "ORG-25", "--format", "json").output)
     assert data["fed_by"] and data["feeds"]
     assert data["example"]["case"]
     assert data["basis"] == "publication"
@@ -61,7 +56,7 @@ def test_rule_json_has_feeding_and_example():
     (["model", "procces"], "did you mean 'process'?"),
 ])
 def test_unknown_ids_exit_2(args, message):
-    result = run(*args)
+    result = kansrijk(*args)
     assert result.exit_code == 2
     assert message in result.output
 
@@ -80,7 +75,7 @@ def test_every_rules_example_case_makes_it_fire(model):
 
 
 def test_model_shows_a_condition_with_its_parts(model):
-    result = run("model", "interests", "--lang", "en")
+    result = kansrijk("model", "interests", "--lang", "en")
     assert result.exit_code == 0
     for indicator in model.kb.indicators_of("interests"):
         assert f"[{indicator.id}]" in result.output
@@ -89,7 +84,7 @@ def test_model_shows_a_condition_with_its_parts(model):
 
 
 def test_model_whole_in_dutch_has_characteristics_and_sources(model):
-    result = run("model")
+    result = kansrijk("model")
     assert result.exit_code == 0
     assert "Kenmerken van een samenwerkingsvraagstuk (§2)" in result.output
     assert "Fisher" in result.output and "Isaacs" in result.output
@@ -97,5 +92,5 @@ def test_model_whole_in_dutch_has_characteristics_and_sources(model):
 
 
 def test_model_json():
-    data = json.loads(run("model", "--format", "json").output)
+    data = json.loads(kansrijk("model", "--format", "json").output)
     assert len(data["conditions"]) == 5 and len(data["indicators"]) == 20

@@ -6,19 +6,18 @@ naming the field and the place (exit code 2), in Dutch and English, since the wo
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
 from kansrijk.case import Case
-from kansrijk.cli import main
 from kansrijk.errors import InputError
 from kansrijk.yamlfile import Document, validate
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 SURVEY = ROOT / "examples" / "survey"
 
 
-def kansrijk(*args) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [str(a) for a in args])
+def outcome(*args) -> tuple[int, str]:
+    """The exit code and the output of `kansrijk *args`."""
+    result = kansrijk(*args)
     return result.exit_code, result.output
 
 
@@ -31,14 +30,14 @@ def kansrijk(*args) -> tuple[int, str]:
 def test_a_nul_in_a_case_file_is_refused_naming_the_field(tmp_path, text, said):
     bad = tmp_path / "bad.yaml"
     bad.write_text(text, encoding="utf-8")
-    code, output = kansrijk("advise", bad, "--lang", "en")
+    code, output = outcome("advise", bad, "--lang", "en")
     assert code == 2 and said in output, output
 
 
 def test_the_message_is_dutch_too(tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text('name: "a\\0b"\nlanguage: nl\n', encoding="utf-8")
-    code, output = kansrijk("advise", bad)
+    code, output = outcome("advise", bad)
     assert code == 2 and "name: bevat het teken NUL (teken 2)" in output, output
 
 
@@ -66,8 +65,8 @@ def survey_with(tmp_path, old: str, new: str):
 @pytest.mark.parametrize(("old", "new", "role"), [("Ziekenhuis Noorderlicht", "Ziekenhuis\x00Noorderlicht", "organisation"),
                                                   ("M. Bakker", "M.\x00Bakker", "respondent")])
 def test_a_nul_in_a_survey_is_refused_with_its_row(tmp_path, old, new, role):
-    code, output = kansrijk("import", survey_with(tmp_path, old, new), "--map", SURVEY / "mapping.yaml",
-                            "-o", tmp_path / "out.yaml", "--lang", "en")
+    code, output = outcome("import", survey_with(tmp_path, old, new), "--map", SURVEY / "mapping.yaml",
+                           "-o", tmp_path / "out.yaml", "--lang", "en")
     # a CSV file with a NUL is no text file at all; the cell check guards a spreadsheet's cells
     assert code == 2 and "enquete.csv:2: not a text file (it contains NUL bytes)" in output, output
     assert not (tmp_path / "out.yaml").exists()
@@ -75,7 +74,7 @@ def test_a_nul_in_a_survey_is_refused_with_its_row(tmp_path, old, new, role):
 
 def test_line_breaks_in_a_survey_cell_become_spaces(tmp_path):
     path = survey_with(tmp_path, "Ziekenhuis Noorderlicht", '"Ziekenhuis\nNoorderlicht"')
-    code, output = kansrijk("import", path, "--map", SURVEY / "mapping.yaml", "-o", tmp_path / "out.yaml")
+    code, output = outcome("import", path, "--map", SURVEY / "mapping.yaml", "-o", tmp_path / "out.yaml")
     assert code == 0, output
     assert "organisation: Ziekenhuis Noorderlicht" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
 
@@ -84,9 +83,9 @@ def test_a_nul_in_a_mapping_or_the_name_given_is_refused(tmp_path):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text((SURVEY / "mapping.yaml").read_text(encoding="utf-8").replace(
         "name: Regionale zorgalliantie Noord — enquête voorjaar 2024", 'name: "\\0"', 1), encoding="utf-8")
-    code, output = kansrijk("import", SURVEY / "zorgalliantie_enquete.csv", "--map", mapping, "-o", tmp_path / "a.yaml",
-                            "--lang", "en")
+    code, output = outcome("import", SURVEY / "zorgalliantie_enquete.csv", "--map", mapping, "-o", tmp_path / "a.yaml",
+                           "--lang", "en")
     assert code == 2 and "mapping.yaml:5: name: holds the character NUL" in output, output
-    code, output = kansrijk("import", SURVEY / "zorgalliantie_enquete.csv", "--map", SURVEY / "mapping.yaml",
-                            "--name", "a\x00", "-o", tmp_path / "b.yaml", "--lang", "en")
+    code, output = outcome("import", SURVEY / "zorgalliantie_enquete.csv", "--map", SURVEY / "mapping.yaml",
+                           "--name", "a\x00", "-o", tmp_path / "b.yaml", "--lang", "en")
     assert code == 2 and "name: holds the character NUL" in output and "bug" not in output, output

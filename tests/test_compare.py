@@ -5,17 +5,15 @@ import re
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kansrijk.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 SPRING = ROOT / "examples" / "monitoring" / "sociaal_domein_voorjaar.yaml"
 AUTUMN = ROOT / "examples" / "monitoring" / "sociaal_domein_najaar.yaml"
 
 
 def compare(*args):
-    result = CliRunner().invoke(main, ["compare", *map(str, args)])
+    result = kansrijk("compare", *args)
     assert result.exit_code == 0, result.output
     return result
 
@@ -191,7 +189,7 @@ def test_no_focus_says_why():
 def test_bad_second_file_exits_2(tmp_path):
     bad = tmp_path / "new.yaml"
     bad.write_text("name: x\nscores: {process.results: 9}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["compare", str(SPRING), str(bad)], env={"KANSRIJK_LANG": None})
+    result = kansrijk("compare", SPRING, bad, env={"KANSRIJK_LANG": None})
     # NEW names no language: its errors in English, whatever the language of OLD
     assert result.exit_code == 2 and "9 is out of range" in result.output
 

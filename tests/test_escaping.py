@@ -9,13 +9,11 @@ import re
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kansrijk.cli import main
 from kansrijk.escape import markdown_text, plain_text
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 ESC = "\x1b[2J\x1b]0;pwned\x07\x1b[31m\r\x9b1m\u202e"
 NAME = f"Zorg <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) `id` | a | {ESC}end"
@@ -41,7 +39,7 @@ def hostile_case(tmp_path, name=NAME, file="case.yaml"):
 
 
 def run(*args, input=None):
-    result = CliRunner().invoke(main, [str(a) for a in args], input=input)
+    result = kansrijk(*args, input=input)
     assert result.exit_code == 0, result.output
     return result.stdout
 
@@ -174,7 +172,7 @@ def test_interview_summary_has_no_control_characters(tmp_path):
 
     out = tmp_path / f"mine {ESC}.yaml"
     name = "X " + ESC.replace("\r", "")  # a carriage return would end the answer
-    result = CliRunner().invoke(main, ["interview", "-o", str(out)], input=answers(name=name, scores=("3",) * 20))
+    result = kansrijk("interview", "-o", out, input=answers(name=name, scores=("3",) * 20))
     assert result.exit_code == 0, result.output
     done = result.output[result.output.rindex("\n\n"):]
     assert not CONTROL.search(done) and str(tmp_path) in done
@@ -219,6 +217,6 @@ def test_plain_text_keeps_all_but_control_characters(text):
 def test_a_hostile_file_name_in_an_error_reaches_the_terminal_without_control_characters(tmp_path):
     path = tmp_path / "case\x1b[31m\x07.yaml"
     path.write_text("name: [\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and "case[31m.yaml" in result.stderr

@@ -3,16 +3,10 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.explain import Explainer
 from kansrijk.render import labels, render
-from tests.conftest import EXAMPLES, HEALTHCARE
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 
 
 def leaves(tree):
@@ -27,10 +21,10 @@ def rules_in(tree):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_every_advice_item_of_every_example_is_justified_down_to_case_facts(example):
-    result = run("explain", str(example), "--format", "json")
+    result = kansrijk("explain", str(example), "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    advice = json.loads(run("advise", str(example), "--format", "json").output)["advice"]
+    advice = json.loads(kansrijk("advise", str(example), "--format", "json").output)["advice"]
     assert len(data["explanations"]) == len(advice)
     for item in data["explanations"]:
         assert all(leaf.split(":")[0] in ("observed", "score", "mean", "characteristic", "divergence") for leaf in leaves(item["tree"]))
@@ -40,9 +34,9 @@ def test_explanation_follows_the_engine(tmp_path):
     """Remove an observation: the rule chain that depended on it disappears from explain."""
     case = tmp_path / "case.yaml"
     case.write_text("name: x\nobservations: [rushed_to_contract, poor_meetings]\n", encoding="utf-8")
-    before = json.loads(run("explain", str(case), "--format", "json").output)
+    before = json.loads(kansrijk("explain", str(case), "--format", "json").output)
     case.write_text("name: x\nobservations: [poor_meetings]\n", encoding="utf-8")
-    after = json.loads(run("explain", str(case), "--format", "json").output)
+    after = json.loads(kansrijk("explain", str(case), "--format", "json").output)
     rules_before = set().union(*(rules_in(e["tree"]) for e in before["explanations"]))
     rules_after = set().union(*(rules_in(e["tree"]) for e in after["explanations"]))
     assert {"INT-03", "DIA-14"} <= rules_before
@@ -52,23 +46,23 @@ def test_explanation_follows_the_engine(tmp_path):
 
 
 def test_explain_one_advice_item_names_rules_claims_and_sections():
-    result = run("explain", str(HEALTHCARE), "--advice", "1", "--lang", "en")
+    result = kansrijk("explain", str(HEALTHCARE), "--advice", "1", "--lang", "en")
     assert result.exit_code == 0
     assert "Advice 1:" in result.output and "<=" in result.output and "§" in result.output
     assert "[given in the case]" in result.output
 
 
 def test_explain_a_dynamic_and_a_condition():
-    dynamic = run("explain", str(HEALTHCARE), "--dynamic", "permanent_negotiation", "--lang", "en")
+    dynamic = kansrijk("explain", str(HEALTHCARE), "--dynamic", "permanent_negotiation", "--lang", "en")
     assert dynamic.exit_code == 0 and "Permanent negotiation" in dynamic.output and "INT-03" in dynamic.output
-    condition = run("explain", str(HEALTHCARE), "--condition", "interests", "--lang", "nl")
+    condition = kansrijk("explain", str(HEALTHCARE), "--condition", "interests", "--lang", "nl")
     assert condition.exit_code == 0 and "status zwak" in condition.output
 
 
 def test_not_concluded_dynamic_points_to_why_not(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("name: x\nobservations: [rushed_to_contract]\n", encoding="utf-8")
-    result = run("explain", str(case), "--dynamic", "energy_loss", "--lang", "en")
+    result = kansrijk("explain", str(case), "--dynamic", "energy_loss", "--lang", "en")
     assert result.exit_code == 0
     assert "--why-not" in result.output
 
@@ -84,7 +78,7 @@ def test_not_concluded_dynamic_points_to_why_not(tmp_path):
     (["--condition", "belang"], "did you mean 'interests'?"),
 ])
 def test_bad_targets_exit_2_with_a_suggestion(args, message):
-    result = run("explain", str(HEALTHCARE), *args, "--lang", "en")
+    result = kansrijk("explain", str(HEALTHCARE), *args, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output
 
@@ -158,7 +152,7 @@ def test_why_not_text_reads_like_the_issue(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("name: x\nlanguage: en\nobservations: [rushed_to_contract]\nscores: {interests.real_dialogue: 4}\n",
                     encoding="utf-8")
-    result = run("explain", str(case), "--why-not", "permanent_negotiation")
+    result = kansrijk("explain", str(case), "--why-not", "permanent_negotiation")
     assert result.exit_code == 0
     assert "[fails] score Genuine dialogue [interests.real_dialogue]: was 4; the rule needs not at least 4" in result.output
 
@@ -191,7 +185,7 @@ def test_why_not_always_says_what_a_premise_needs(model, lang, min_group):
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_why_not_says_the_rule_certainty_and_the_threshold_in_words(lang):
     t = labels().resolve(lang)["explain"]
-    result = run("explain", str(HEALTHCARE), "--why-not", "organise_encounters", "--lang", lang)
+    result = kansrijk("explain", str(HEALTHCARE), "--why-not", "organise_encounters", "--lang", lang)
     assert result.exit_code == 0, result.output
     assert f"({t['threshold']} {'0,20' if lang == 'nl' else '0.20'})" in result.output
     assert f"; {t['rule_gives']} 0" in result.output

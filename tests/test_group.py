@@ -6,12 +6,10 @@ import re
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.group import divergences, organisations
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 GROUP = ROOT / "examples" / "regionale_zorg_groep.yaml"
 
@@ -81,10 +79,6 @@ def test_divergence_calls_for_analysing_together(model, open_case):
     assert not methods["analyse_together"].default
 
 
-def run(*args):
-    return CliRunner().invoke(main, list(args))
-
-
 OUTPUTS = [
     ("advise", str(GROUP), "--format", "text"), ("advise", str(GROUP), "--format", "markdown"),
     ("advise", str(GROUP), "--format", "json"), ("explain", str(GROUP)), ("explain", str(GROUP), "--format", "json"),
@@ -95,7 +89,7 @@ OUTPUTS = [
 
 @pytest.mark.parametrize("args", OUTPUTS, ids=lambda a: "-".join(a[:1] + a[2:]))
 def test_no_name_and_no_small_organisations_score_in_any_output(model, case, args):
-    result = run(*args)
+    result = kansrijk(*args)
     assert result.exit_code == 0, result.output
     for respondent in case.respondents:
         assert respondent.name not in result.output
@@ -110,7 +104,7 @@ def test_no_hidden_gap_in_any_explanation(model, case, args):
     open_ = {g.gap for g in gaps if "Huisartsencoöperatie Kust" not in (g.high, g.low)}
     hidden = [g for g in gaps if "Huisartsencoöperatie Kust" in (g.high, g.low) and g.gap not in open_]
     assert len(hidden) >= 4
-    output = run(*args).output
+    output = kansrijk(*args).output
     for gap in hidden:
         # the gap as a number of its own, in either decimal notation (not a piece of an SVG path)
         pattern = r"(?<![\d.,])" + re.escape(f"{gap.gap:g}").replace(r"\.", "[.,]") + r"0?(?![\d])"
@@ -119,14 +113,14 @@ def test_no_hidden_gap_in_any_explanation(model, case, args):
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 def test_small_organisation_is_neither_shown_nor_named_nor_sized(fmt):
-    result = run("advise", str(GROUP), "--format", fmt, "--detail" if fmt != "json" else "--all")
+    result = kansrijk("advise", str(GROUP), "--format", fmt, "--detail" if fmt != "json" else "--all")
     assert "Huisartsencoöperatie Kust" not in result.output
     assert "Ziekenhuis Westland" in result.output
     assert "2 respondent" not in result.output and '"respondents": 2' not in result.output
 
 
 def test_json_has_per_organisation_scores_and_divergences():
-    data = json.loads(run("advise", str(GROUP), "--format", "json").output)
+    data = json.loads(kansrijk("advise", str(GROUP), "--format", "json").output)
     shown = [o for o in data["organisations"] if o["shown"]]
     hidden = [o for o in data["organisations"] if not o["shown"]]
     # 2 + 3 + 3 respondents: hiding only the organisation of 2 would let the whole case's means minus
@@ -174,7 +168,7 @@ def test_min_group_is_settable(tmp_path):
     text = GROUP.read_text(encoding="utf-8").replace("min_group: 3", "min_group: 2")
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
-    data = json.loads(run("advise", str(path), "--format", "json").output)
+    data = json.loads(kansrijk("advise", str(path), "--format", "json").output)
     assert all(o["shown"] for o in data["organisations"])
     assert "Huisartsencoöperatie Kust" in [d["low"] for d in data["divergences"]]
 
@@ -187,11 +181,11 @@ def test_order_of_respondents_changes_nothing(tmp_path, case):
     path = tmp_path / "reversed.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     for fmt in ("text", "json"):
-        assert run("advise", str(path), "--format", fmt).output == run("advise", str(GROUP), "--format", fmt).output
+        assert kansrijk("advise", str(path), "--format", fmt).output == kansrijk("advise", str(GROUP), "--format", fmt).output
 
 
 def test_whatif_set_replaces_the_groups_mean(model, case):
-    data = json.loads(run("whatif", str(GROUP), "--set", "interests.real_dialogue=5", "--format", "json").output)
+    data = json.loads(kansrijk("whatif", str(GROUP), "--set", "interests.real_dialogue=5", "--format", "json").output)
     assert any(c["kind"] == "status" and c["id"] == "interests" for c in data["changes"])
     from kansrijk.whatif import apply_edits, parse_edits
 
@@ -201,14 +195,14 @@ def test_whatif_set_replaces_the_groups_mean(model, case):
 
 def test_whatif_removes_a_respondents_observation(tmp_path):
     # 1 of 8 respondents is too few to count (the engine's threshold): removing it changes nothing
-    lone = json.loads(run("whatif", str(GROUP), "--remove", "backing_not_involved", "--format", "json").output)
+    lone = json.loads(kansrijk("whatif", str(GROUP), "--remove", "backing_not_involved", "--format", "json").output)
     assert lone["changes"] == []
     data = yaml.safe_load(GROUP.read_text(encoding="utf-8"))
     for respondent in data["respondents"][:3]:  # 3 of 8: it counts, and removing it is felt
         respondent["observations"] = sorted(set(respondent.get("observations", [])) | {"backing_not_involved"})
     path = tmp_path / "case.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    felt = json.loads(run("whatif", str(path), "--remove", "backing_not_involved", "--format", "json").output)
+    felt = json.loads(kansrijk("whatif", str(path), "--remove", "backing_not_involved", "--format", "json").output)
     assert felt["changes"]
 
 
@@ -216,7 +210,7 @@ def test_bad_respondent_input_exits_2(tmp_path):
     path = tmp_path / "case.yaml"
     path.write_text("name: x\nrespondents:\n  - organisation: A\n    scores: {relationship.trust: 7}\n"
                     "  - scores: {relationship.trust: 3}\nmin_group: 0\n", encoding="utf-8")
-    result = run("advise", str(path))
+    result = kansrijk("advise", str(path))
     assert result.exit_code == 2
     assert "respondents[0].scores.relationship.trust: 7 is out of range" in result.output
     assert "respondents[1].organisation: this key is required but missing" in result.output

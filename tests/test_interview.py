@@ -4,14 +4,13 @@ import json
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.errors import Msg
 from kansrijk.interview import Invalid, case_yaml, observation_menu, parse_level, parse_observations, parse_score
 from kansrijk.model import load_model
 from kansrijk.render import labels
+from tests.conftest import kansrijk
 
 T = {lang: labels().resolve(lang)["interview"] for lang in ("nl", "en")}
 
@@ -31,10 +30,6 @@ def answers(name="Regionale zorgalliantie", characteristics=("hoog", "", "middel
             notes=("Eerste regel", "tweede regel")) -> str:
     lines = [name, *characteristics, *scores, observations, *notes, ""]
     return "\n".join(lines) + "\n"
-
-
-def run(*args, input=None, env=None):
-    return CliRunner().invoke(main, list(args), input=input, env=env)
 
 
 EXPECTED_NL = """\
@@ -77,7 +72,7 @@ notes: |-
 
 def test_full_interview_writes_the_expected_case(tmp_path, model):
     out = tmp_path / "casus.yaml"
-    result = run("interview", "-o", str(out), input=answers())
+    result = kansrijk("interview", "-o", str(out), input=answers())
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == EXPECTED_NL
     case = load_case(str(out), model.kb)
@@ -98,8 +93,8 @@ def test_full_interview_writes_the_expected_case(tmp_path, model):
 
 def test_result_round_trips_into_advise(tmp_path):
     out = tmp_path / "casus.yaml"
-    assert run("interview", "-o", str(out), input=answers()).exit_code == 0
-    result = run("advise", str(out), "--format", "json")
+    assert kansrijk("interview", "-o", str(out), input=answers()).exit_code == 0
+    result = kansrijk("advise", str(out), "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["case"] == "Regionale zorgalliantie"
@@ -116,7 +111,7 @@ def test_english_interview(tmp_path, model):
     given = answers(name="  Port logistics chain  ", characteristics=("skip", "High", "m", "?", ""),
                     scores=("don't know", "DON'T KNOW", "dont know", "5") + ("3",) * 16,
                     observations=f"stagnation;{number('agreement_only')}", notes=())
-    result = run("interview", "-o", str(out), "--lang", "en", input=given)
+    result = kansrijk("interview", "-o", str(out), "--lang", "en", input=given)
     assert result.exit_code == 0, result.output
     case = load_case(str(out), model.kb)
     assert case.name == "Port logistics chain" and case.language == "en"
@@ -131,7 +126,7 @@ def test_english_interview(tmp_path, model):
     assert T["en"]["title"] in result.output and T["nl"]["title"] not in result.output
     assert model.kb.indicators[0].question("en") in result.output
     assert "Mutual dependence" in result.output and T["en"]["observations"]["signals"] in result.output
-    assert run("advise", str(out)).exit_code == 0
+    assert kansrijk("advise", str(out)).exit_code == 0
 
 
 def test_bad_answers_are_asked_again(tmp_path, model):
@@ -139,7 +134,7 @@ def test_bad_answers_are_asked_again(tmp_path, model):
     given = answers(name="\n   \nHerkansing", characteristics=("enorm", "hoog", "", "", "", ""),
                     scores=("7", "drie", "0", "3") + ("4",) * 19,
                     observations=f"stagnatoin 99\npseudo_collaboration {number('stagnation')}")
-    result = run("interview", "-o", str(out), input=given)
+    result = kansrijk("interview", "-o", str(out), input=given)
     assert result.exit_code == 0, result.output
     assert result.output.count(T["nl"]["name"]["required"]) == 2
     assert result.output.count(T["nl"]["characteristics"]["hint"]) == 1
@@ -157,31 +152,31 @@ def test_bad_answers_are_asked_again(tmp_path, model):
 def test_refuses_to_overwrite_before_asking_anything(tmp_path):
     out = tmp_path / "casus.yaml"
     out.write_text("name: bestaand\n", encoding="utf-8")
-    result = run("interview", "-o", str(out), input=answers())
+    result = kansrijk("interview", "-o", str(out), input=answers())
     assert result.exit_code == 2
     assert out.read_text(encoding="utf-8") == "name: bestaand\n"
     assert Msg("output.exists_force").render("nl") in result.stderr and "--force" in result.stderr
     assert T["nl"]["name"]["prompt"] not in result.output  # nothing was asked
     assert "Traceback" not in result.output
 
-    english = run("interview", "-o", str(out), "--lang", "en", input=answers())
+    english = kansrijk("interview", "-o", str(out), "--lang", "en", input=answers())
     assert english.exit_code == 2 and "exists; add --force to overwrite it" in english.stderr
 
-    forced = run("interview", "-o", str(out), "--force", input=answers())
+    forced = kansrijk("interview", "-o", str(out), "--force", input=answers())
     assert forced.exit_code == 0, forced.output
     assert out.read_text(encoding="utf-8") == EXPECTED_NL
 
 
 def test_refuses_a_missing_folder_or_a_folder(tmp_path):
-    result = run("interview", "-o", str(tmp_path / "nowhere" / "casus.yaml"), input=answers())
+    result = kansrijk("interview", "-o", str(tmp_path / "nowhere" / "casus.yaml"), input=answers())
     assert result.exit_code == 2 and "in een map die niet bestaat" in result.stderr
-    result = run("interview", "-o", str(tmp_path), "--force", "--lang", "en", input=answers())
+    result = kansrijk("interview", "-o", str(tmp_path), "--force", "--lang", "en", input=answers())
     assert result.exit_code == 2 and "the output file is a folder" in result.stderr
 
 
 def test_eof_before_the_name_writes_nothing(tmp_path):
     out = tmp_path / "casus.yaml"
-    result = run("interview", "-o", str(out), input="")
+    result = kansrijk("interview", "-o", str(out), input="")
     assert result.exit_code == 1
     assert not list(tmp_path.iterdir())
     assert T["nl"]["aborted"] in result.stderr
@@ -195,7 +190,7 @@ def test_eof_mid_interview_keeps_the_answers_in_a_partial_file(tmp_path, model, 
     default (yes) holds; the target is not written, the answers so far are beside it."""
     out = tmp_path / "casus.yaml"
     given = answers().splitlines(keepends=True)[:cut]
-    result = run("interview", "-o", str(out), input="".join(given))
+    result = kansrijk("interview", "-o", str(out), input="".join(given))
     assert result.exit_code == 1, result.output
     assert not out.exists()
     partial = tmp_path / "casus.partial.yaml"
@@ -209,7 +204,7 @@ def test_eof_mid_interview_keeps_the_answers_in_a_partial_file(tmp_path, model, 
 def test_eof_at_the_notes_finishes_the_interview(tmp_path, model):
     out = tmp_path / "casus.yaml"
     given = answers(notes=("Eerste regel", "tweede regel")).splitlines(keepends=True)[:-1]  # no closing empty line
-    result = run("interview", "-o", str(out), input="".join(given).rstrip("\n"))
+    result = kansrijk("interview", "-o", str(out), input="".join(given).rstrip("\n"))
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == EXPECTED_NL
     assert not (tmp_path / "casus.partial.yaml").exists()
@@ -218,7 +213,7 @@ def test_eof_at_the_notes_finishes_the_interview(tmp_path, model):
 def test_eof_keeps_an_existing_file_with_force(tmp_path):
     out = tmp_path / "casus.yaml"
     out.write_text("name: bestaand\n", encoding="utf-8")
-    result = run("interview", "-o", str(out), "--force", input="Nieuw\nhoog\n")
+    result = kansrijk("interview", "-o", str(out), "--force", input="Nieuw\nhoog\n")
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8") == "name: bestaand\n"
     assert "name: Nieuw" in (tmp_path / "casus.partial.yaml").read_text(encoding="utf-8")
@@ -246,7 +241,7 @@ def scripted(monkeypatch, replies):
 def test_ctrl_c_offers_to_keep_the_answers(tmp_path, monkeypatch, model):
     asked = scripted(monkeypatch, ["Havenketen", "high", "", "", "", "", "4", "", "", KeyboardInterrupt, ""])
     out = tmp_path / "case.yaml"
-    result = run("interview", "-o", str(out), "--lang", "en")
+    result = kansrijk("interview", "-o", str(out), "--lang", "en")
     assert result.exit_code == 1, result.output
     partial = tmp_path / "case.partial.yaml"
     assert asked[-1].startswith(T["en"]["save"].format(path=partial))
@@ -262,7 +257,7 @@ def test_ctrl_c_offers_to_keep_the_answers(tmp_path, monkeypatch, model):
 def test_ctrl_c_and_no_writes_nothing(tmp_path, monkeypatch):
     scripted(monkeypatch, ["x", "", KeyboardInterrupt, "n"])
     out = tmp_path / "case.yaml"
-    result = run("interview", "-o", str(out), "--lang", "en")
+    result = kansrijk("interview", "-o", str(out), "--lang", "en")
     assert result.exit_code == 1 and not list(tmp_path.iterdir())
     assert T["en"]["aborted"] in result.stderr
 
@@ -271,32 +266,32 @@ def test_ctrl_c_never_overwrites_a_partial_file_unasked(tmp_path, monkeypatch):
     partial = tmp_path / "case.partial.yaml"
     partial.write_text("name: earlier\n", encoding="utf-8")
     asked = scripted(monkeypatch, ["Second", KeyboardInterrupt, "", ""])  # keep: yes; overwrite: default no
-    result = run("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en")
+    result = kansrijk("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en")
     assert result.exit_code == 1
     assert asked[-1].startswith(T["en"]["overwrite"].format(path=partial))
     assert partial.read_text(encoding="utf-8") == "name: earlier\n"
     assert "name: Second" in (tmp_path / "case.partial-2.yaml").read_text(encoding="utf-8")
 
     scripted(monkeypatch, ["Third", KeyboardInterrupt, "y", "y"])
-    assert run("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en").exit_code == 1
+    assert kansrijk("interview", "-o", str(tmp_path / "case.yaml"), "--lang", "en").exit_code == 1
     assert "name: Third" in partial.read_text(encoding="utf-8")
 
 
 def test_ctrl_c_with_the_case_on_standard_output(tmp_path, monkeypatch):
     scripted(monkeypatch, ["Stdout", KeyboardInterrupt, ""])
     monkeypatch.chdir(tmp_path)
-    result = run("interview", "--lang", "en")
+    result = kansrijk("interview", "--lang", "en")
     assert result.exit_code == 1 and result.stdout == ""
     assert "name: Stdout" in (tmp_path / "interview.partial.yaml").read_text(encoding="utf-8")
 
 
 def test_prompts_on_stderr_and_the_case_on_stdout():
     for args in ([], ["-o", "-"]):
-        result = run("interview", *args, input=answers())
+        result = kansrijk("interview", *args, input=answers())
         assert result.exit_code == 0, result.output
         assert result.stdout == EXPECTED_NL  # nothing but the case
         assert T["nl"]["indicators"]["prompt"] in result.stderr
-        piped = run("advise", "-", "--format", "json", input=result.stdout)
+        piped = kansrijk("advise", "-", "--format", "json", input=result.stdout)
         assert piped.exit_code == 0, piped.output
         assert json.loads(piped.stdout)["case"] == "Regionale zorgalliantie"
 
@@ -304,7 +299,7 @@ def test_prompts_on_stderr_and_the_case_on_stdout():
 def test_an_empty_score_is_asked_again_once(tmp_path, model):
     out = tmp_path / "casus.yaml"
     scores = ("", "4", "", "", "", "?") + ("3",) * 17
-    result = run("interview", "-o", str(out), input=answers(scores=scores))
+    result = kansrijk("interview", "-o", str(out), input=answers(scores=scores))
     assert result.exit_code == 0, result.output
     assert result.stderr.count(T["nl"]["indicators"]["again"]) == 3
     case = load_case(str(out), model.kb)
@@ -314,7 +309,7 @@ def test_an_empty_score_is_asked_again_once(tmp_path, model):
 def test_scores_in_the_vocabulary(tmp_path, model):
     out = tmp_path / "casus.yaml"
     scores = ("mee eens", "In grote mate", "strongly disagree", "weet ik niet") + ("3",) * 16
-    result = run("interview", "-o", str(out), input=answers(scores=scores))
+    result = kansrijk("interview", "-o", str(out), input=answers(scores=scores))
     assert result.exit_code == 0, result.output
     case = load_case(str(out), model.kb)
     assert [case.scores[i.id] for i in model.kb.indicators[:4]] == [4, 5, 1, None]
@@ -323,13 +318,13 @@ def test_scores_in_the_vocabulary(tmp_path, model):
 def test_errors_follow_kansrijk_lang(tmp_path):
     out = tmp_path / "case.yaml"
     out.write_text("name: x\n", encoding="utf-8")
-    english = run("interview", "-o", str(out), env={"KANSRIJK_LANG": "en"}, input=answers())
+    english = kansrijk("interview", "-o", str(out), env={"KANSRIJK_LANG": "en"}, input=answers())
     assert english.exit_code == 2 and "exists; add --force" in english.stderr
     assert "bestaat al" not in english.stderr
-    dutch = run("interview", "-o", str(out), env={"KANSRIJK_LANG": "nl"}, input=answers())
+    dutch = kansrijk("interview", "-o", str(out), env={"KANSRIJK_LANG": "nl"}, input=answers())
     assert dutch.exit_code == 2 and "bestaat al" in dutch.stderr
     # --lang wins over the environment
-    assert "exists; add --force" in run("interview", "-o", str(out), "--lang", "en",
+    assert "exists; add --force" in kansrijk("interview", "-o", str(out), "--lang", "en",
                                          env={"KANSRIJK_LANG": "nl"}).stderr
 
 
@@ -338,7 +333,7 @@ def test_hostile_answers_are_written_by_the_yaml_emitter(tmp_path, model):
     name = "x: y # z\x1b[31m &a *a !!python/object:os.system '\"\u2028"
     notes = ("---", "min_group: 1", "  - [a, b]: {c: d}", "nul\x00 here", "# not a comment", "... end")
     # a NUL cannot be stored: the answer is asked again
-    result = run("interview", "-o", str(out), "--lang", "en", input=answers(name="z\x00\n" + name, notes=notes))
+    result = kansrijk("interview", "-o", str(out), "--lang", "en", input=answers(name="z\x00\n" + name, notes=notes))
     assert result.exit_code == 0, result.output
     assert "holds the character NUL (character 2)" in result.output
     assert "holds the character NUL (character 4)" in result.output

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.glossary import Glossary, glossary
 from kansrijk.render import labels
-from tests.conftest import HEALTHCARE, ROOT
+from tests.conftest import HEALTHCARE, ROOT, kansrijk
 
 EXAMPLES = ROOT / "examples"
 GROUP = EXAMPLES / "regionale_zorg_groep.yaml"
@@ -130,7 +128,7 @@ def test_the_checks_catch_what_they_should():
 
 
 def run(*args: str, input: str | None = None) -> str:
-    result = CliRunner().invoke(main, [str(a) for a in args], input=input)
+    result = kansrijk(*args, input=input)
     assert result.exit_code == 0, result.output
     return result.output
 

@@ -11,15 +11,13 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from click.testing import CliRunner
 
 from kansrijk import limits
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.errors import InputError
 from kansrijk.survey import import_survey, read_table
 from kansrijk.yamlfile import parse_text, read_document
-from tests.conftest import HEALTHCARE
+from tests.conftest import HEALTHCARE, kansrijk
 
 
 @contextmanager
@@ -38,7 +36,7 @@ def refused(path, kb=None) -> str:
 
 
 def advise(*args, **kwargs):
-    result = CliRunner().invoke(main, ["advise", *map(str, args)], **kwargs)
+    result = kansrijk("advise", *args, **kwargs)
     assert "Traceback" not in result.output
     return result
 
@@ -416,9 +414,9 @@ def test_an_unexpected_error_is_a_short_message_with_where_to_report_it(monkeypa
 def test_the_trace_only_with_debug(how):
     with mock.patch("kansrijk.model.load_model", side_effect=ZeroDivisionError("boom")):
         if how == "option":
-            result = CliRunner().invoke(main, ["--debug", "advise", str(HEALTHCARE)])
+            result = kansrijk("--debug", "advise", HEALTHCARE)
         else:
-            result = CliRunner().invoke(main, ["advise", str(HEALTHCARE)], env={"KANSRIJK_DEBUG": "1"})
+            result = kansrijk("advise", HEALTHCARE, env={"KANSRIJK_DEBUG": "1"})
     assert isinstance(result.exception, ZeroDivisionError)
 
 
@@ -431,21 +429,21 @@ def test_a_value_longer_than_the_hint_length_gets_no_did_you_mean(model):
     padded = near + "s" * (limits.MAX_HINT_LENGTH - len(near) + 1)
     assert suggest(padded, ["organise_encounters"]) == ""
     assert suggest_id(padded, model.kb, ("intervention",)) == ""
-    result = CliRunner().invoke(main, ["explain", str(HEALTHCARE), "--why-not", padded, "--lang", "en"])
+    result = kansrijk("explain", HEALTHCARE, "--why-not", padded, "--lang", "en")
     assert result.exit_code == 2 and "did you mean" not in result.output and "unknown" in result.output
 
 
 def test_a_name_longer_than_the_name_length_is_refused_in_both_languages(tmp_path):
     case = tmp_path / "long.yaml"
     case.write_text(f"name: {'x' * (limits.MAX_NAME_LENGTH + 1)}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(case), "--lang", "en"])
+    result = kansrijk("advise", case, "--lang", "en")
     assert result.exit_code == 2
     assert f"name: String should have at most {limits.MAX_NAME_LENGTH} characters" in result.output
     assert f"(allowed: a non-empty text of at most {limits.MAX_NAME_LENGTH} characters)" in result.output
-    result = CliRunner().invoke(main, ["advise", str(case), "--lang", "nl"])
+    result = kansrijk("advise", case, "--lang", "nl")
     assert result.exit_code == 2 and f"mag hoogstens {limits.MAX_NAME_LENGTH} tekens hebben" in result.output
     case.write_text(f"name: {'x' * limits.MAX_NAME_LENGTH}\n", encoding="utf-8")
-    assert CliRunner().invoke(main, ["advise", str(case)]).exit_code == 0
+    assert kansrijk("advise", case).exit_code == 0
 
 
 def test_the_store_refuses_a_name_longer_than_the_name_length(tmp_path):

@@ -15,20 +15,14 @@ import tempfile
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kansrijk import output
-from kansrijk.cli import main
 from kansrijk.errors import InputError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 SURVEY = ROOT / "examples" / "survey" / "zorgalliantie_enquete.csv"
 MAPPING = ROOT / "examples" / "survey" / "mapping.yaml"
 SPRING, AUTUMN = (ROOT / "examples" / "monitoring" / f"sociaal_domein_{s}.yaml" for s in ("voorjaar", "najaar"))
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def leftovers(folder) -> list[str]:
@@ -71,7 +65,7 @@ def test_a_symlink_at_the_old_temporary_name_is_not_followed(tmp_path, case, com
     planted = [tmp_path / ".out.txt.tmp", tmp_path / "out.txt.tmp", tmp_path / ".out.txt.swp"]
     for link in planted:
         link.symlink_to(victim)
-    result = run(*COMMANDS[command](case, out))
+    result = kansrijk(*COMMANDS[command](case, out))
     assert result.exit_code == 0, result.output
     assert victim.read_text(encoding="utf-8") == "precious"
     assert out.is_file() and not out.is_symlink() and out.stat().st_size > 0
@@ -84,7 +78,7 @@ def test_the_report_symlink_of_the_issue(tmp_path, case):
     victim = tmp_path / "victim"
     victim.write_text("precious", encoding="utf-8")
     (tmp_path / ".report.html.tmp").symlink_to(victim)
-    result = run("report", case, "-o", tmp_path / "report.html")
+    result = kansrijk("report", case, "-o", tmp_path / "report.html")
     assert result.exit_code == 0, result.output
     assert victim.read_text(encoding="utf-8") == "precious"
     assert (tmp_path / "report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -120,9 +114,9 @@ def test_a_symlink_as_the_target_is_replaced_not_written_through(tmp_path, case)
     victim.write_text("precious", encoding="utf-8")
     out = tmp_path / "out.txt"
     out.symlink_to(victim)
-    refused = run("advise", case, "-o", out)
+    refused = kansrijk("advise", case, "-o", out)
     assert refused.exit_code == 2 and "exists; add --force to overwrite it" in refused.output
-    forced = run("advise", case, "-o", out, "--force")
+    forced = kansrijk("advise", case, "-o", out, "--force")
     assert forced.exit_code == 0, forced.output
     assert victim.read_text(encoding="utf-8") == "precious"
     assert out.is_file() and not out.is_symlink()
@@ -143,7 +137,7 @@ def test_an_interrupted_write_leaves_the_old_target_and_no_temporary_file(tmp_pa
     out = tmp_path / "out.txt"
     out.write_text("old advice", encoding="utf-8")
     monkeypatch.setattr(output, "_write", half_then(KeyboardInterrupt()))
-    result = run("advise", case, "-o", out, "--force")
+    result = kansrijk("advise", case, "-o", out, "--force")
     assert result.exit_code == 1  # click's "Aborted!"
     assert out.read_text(encoding="utf-8") == "old advice"
     assert leftovers(tmp_path) == []
@@ -156,7 +150,7 @@ def test_a_failing_write_is_an_error_with_the_path_and_leaves_nothing(tmp_path, 
     out = tmp_path / "out.txt"
     out.write_text("old advice", encoding="utf-8")
     monkeypatch.setattr(output, "_write", half_then(OSError(28, "No space left on device")))
-    result = run("advise", case, "-o", out, "--force")
+    result = kansrijk("advise", case, "-o", out, "--force")
     assert result.exit_code == 2
     assert f"{out}: cannot write here: No space left on device" in result.output
     assert "Traceback" not in result.output
@@ -201,7 +195,7 @@ def test_an_unwritable_folder_is_an_error_with_the_path(tmp_path, case, monkeypa
 
     monkeypatch.setattr(tempfile, "mkstemp", refuse)
     for args in (("advise", case), ("report", case), ("import", SURVEY, "--map", MAPPING, "--lang", "en")):
-        result = run(*args, "-o", out)
+        result = kansrijk(*args, "-o", out)
         assert result.exit_code == 2, result.output
         assert f"{out}: cannot write here: Permission denied" in result.output
         assert "Traceback" not in result.output and not out.exists()
@@ -213,7 +207,7 @@ def test_a_read_only_folder_is_an_error_with_the_path(tmp_path, case):
     folder.mkdir()
     folder.chmod(0o555)
     try:
-        result = run("advise", case, "-o", folder / "out.txt")
+        result = kansrijk("advise", case, "-o", folder / "out.txt")
     finally:
         folder.chmod(0o755)
     assert result.exit_code == 2 and f"{folder / 'out.txt'}: cannot write here" in result.output
@@ -235,7 +229,7 @@ def test_a_read_only_folder_is_an_error_with_the_path(tmp_path, case):
 ])
 def test_an_input_is_never_overwritten_even_with_force(case, args):
     before = case.read_bytes()
-    result = run(*(str(a).format(case=case) for a in args))
+    result = kansrijk(*(str(a).format(case=case) for a in args))
     assert result.exit_code == 2, result.output
     assert f"{case}: this is an input file of this command ({case})" in result.output
     assert "not even with --force" in result.output
@@ -249,7 +243,7 @@ def test_an_input_under_another_name_is_recognised(tmp_path, case):
     os.link(case, tmp_path / "hard.yaml")
     (tmp_path / "sub").mkdir()
     for out in (tmp_path / "link.yaml", tmp_path / "hard.yaml", tmp_path / "sub" / ".." / "case.yaml"):
-        result = run("advise", case, "-o", out, "--force")
+        result = kansrijk("advise", case, "-o", out, "--force")
         assert result.exit_code == 2 and "this is an input file of this command" in result.output, out
     assert case.read_bytes() == before
 
@@ -260,7 +254,7 @@ def test_import_never_overwrites_its_survey_or_mapping(tmp_path):
     shutil.copy(MAPPING, mapping)
     for target in (survey, mapping):
         before = target.read_bytes()
-        result = run("import", survey, "--map", mapping, "-o", target, "--force")
+        result = kansrijk("import", survey, "--map", mapping, "-o", target, "--force")
         assert result.exit_code == 2, result.output
         assert f"this is an input file of this command ({target})" in result.output
         assert target.read_bytes() == before
@@ -269,10 +263,10 @@ def test_import_never_overwrites_its_survey_or_mapping(tmp_path):
 def test_existing_refusals_stay(tmp_path, case):
     out = tmp_path / "out.txt"
     out.write_text("mine", encoding="utf-8")
-    assert run("advise", case, "-o", out).exit_code == 2 and out.read_text(encoding="utf-8") == "mine"
-    missing = run("advise", case, "-o", tmp_path / "nope" / "out.txt")
+    assert kansrijk("advise", case, "-o", out).exit_code == 2 and out.read_text(encoding="utf-8") == "mine"
+    missing = kansrijk("advise", case, "-o", tmp_path / "nope" / "out.txt")
     assert missing.exit_code == 2 and "in a folder that does not exist" in missing.output
-    folder = run("advise", case, "-o", tmp_path, "--force")
+    folder = kansrijk("advise", case, "-o", tmp_path, "--force")
     assert folder.exit_code == 2 and "the output file is a folder" in folder.output
     with pytest.raises(InputError):
         output.check_output(str(out), force=False)
@@ -324,7 +318,7 @@ def test_hostile_survey_and_mapping_file_names_cannot_change_the_case(tmp_path, 
     shutil.copy(SURVEY, survey)
     shutil.copy(MAPPING, mapping)
     out = tmp_path / "case.yaml"
-    result = run("import", survey, "--map", mapping, "-o", out)
+    result = kansrijk("import", survey, "--map", mapping, "-o", out)
     assert result.exit_code == 0, result.output
     written = out.read_text(encoding="utf-8")
     data = yaml.safe_load(written)
@@ -342,7 +336,7 @@ def test_hostile_survey_and_mapping_file_names_cannot_change_the_case(tmp_path, 
     again = tmp_path / "again.yaml"
     shutil.copy(SURVEY, tmp_path / "plain.csv")
     shutil.copy(MAPPING, tmp_path / "plain.yaml")
-    assert run("import", tmp_path / "plain.csv", "--map", tmp_path / "plain.yaml", "-o", again).exit_code == 0
+    assert kansrijk("import", tmp_path / "plain.csv", "--map", tmp_path / "plain.yaml", "-o", again).exit_code == 0
     assert data == yaml.safe_load(again.read_text(encoding="utf-8"))
 
 
@@ -352,7 +346,7 @@ def test_a_survey_name_becomes_the_case_name_through_the_emitter(tmp_path):
     survey = tmp_path / f"{hostile}.csv"
     survey.write_text("Organisatie,relationship.trust\nGemeente,4\nGGZ,2\n", encoding="utf-8")
     out = tmp_path / "case.yaml"
-    result = run("import", survey, "-o", out, "--lang", "en")
+    result = kansrijk("import", survey, "-o", out, "--lang", "en")
     assert result.exit_code == 0, result.output
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     assert data.get("min_group", 3) == 3 and data["name"] == hostile

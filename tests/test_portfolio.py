@@ -10,20 +10,18 @@ from collections import Counter
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.portfolio import CaseSummary, build, distribution, percentile_ranks, summarise
 from kansrijk.report_html import threats
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, kansrijk
 
 GROUP = ROOT / "examples" / "regionale_zorg_groep.yaml"
 CONDITIONS = ["ambition", "interests", "relationship", "organisation", "process"]
 
 
 def run(*args: str, jobs: str = "1"):
-    return CliRunner().invoke(main, ["portfolio", *args, "--jobs", jobs])
+    return kansrijk("portfolio", *args, "--jobs", jobs)
 
 
 @pytest.fixture(scope="module")
@@ -205,5 +203,5 @@ def test_summary_keeps_only_what_may_be_shown(model):
 
 
 def test_help_has_an_example():
-    result = CliRunner().invoke(main, ["portfolio", "--help"])
+    result = kansrijk("portfolio", "--help")
     assert result.exit_code == 0 and "Example:" in result.output

@@ -5,24 +5,19 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.engine.inference import Reasoner
 from kansrijk.model import Model
 from kansrijk.quiz import build, grade
 from kansrijk.rulebook import load_rules
+from tests.conftest import kansrijk
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
 
-def run(*args, **kwargs):
-    return CliRunner().invoke(main, list(args), **kwargs)
-
-
 def test_same_seed_same_quiz():
-    first = run("quiz", "--seed", "11", "--answers", "1,1,1", "--format", "json")
-    second = run("quiz", "--seed", "11", "--answers", "1,1,1", "--format", "json")
+    first = kansrijk("quiz", "--seed", "11", "--answers", "1,1,1", "--format", "json")
+    second = kansrijk("quiz", "--seed", "11", "--answers", "1,1,1", "--format", "json")
     assert first.exit_code == 0 and first.output == second.output
 
 
@@ -42,27 +37,27 @@ def test_expected_answers_are_the_engines_conclusions(model):
 
 
 def test_right_answers_score_three_and_exit_0():
-    quiz = json.loads(run("quiz", "--seed", "3", "--answers", "1,1,1", "--format", "json").output)
+    quiz = json.loads(kansrijk("quiz", "--seed", "3", "--answers", "1,1,1", "--format", "json").output)
     right = ",".join(q["expected"] for q in quiz["questions"])
-    result = run("quiz", "--seed", "3", "--answers", right, "--format", "json")
+    result = kansrijk("quiz", "--seed", "3", "--answers", right, "--format", "json")
     assert result.exit_code == 0
     graded = json.loads(result.output)
     assert graded["score"] == 3 and all(q["correct"] for q in graded["questions"])
 
 
 def test_wrong_answers_still_exit_0_and_are_explained():
-    quiz = json.loads(run("quiz", "--seed", "3", "--answers", "1,1,1", "--format", "json").output)
+    quiz = json.loads(kansrijk("quiz", "--seed", "3", "--answers", "1,1,1", "--format", "json").output)
     wrong = []
     for q in quiz["questions"]:
         wrong.append(next(o["id"] for o in q["options"] if o["id"] != q["expected"]))
-    result = run("quiz", "--seed", "3", "--answers", ",".join(wrong), "--lang", "en")
+    result = kansrijk("quiz", "--seed", "3", "--answers", ",".join(wrong), "--lang", "en")
     assert result.exit_code == 0
     assert "Score: 0/3" in result.output
     assert "the model says" in result.output and "How the model reasons" in result.output
 
 
 def test_interactive_quiz_reprompts_on_a_bad_answer():
-    result = run("quiz", "--seed", "3", "--lang", "en", input="9\n1\n1\n1\n")
+    result = kansrijk("quiz", "--seed", "3", "--lang", "en", input="9\n1\n1\n1\n")
     assert result.exit_code == 0
     assert "Error: '9'" in result.output
     assert "Score:" in result.output
@@ -82,7 +77,7 @@ def test_condition_option_builds_the_case_around_it(model):
     (["--condition", "procces"], "did you mean 'process'?"),
 ])
 def test_bad_quiz_input_exits_2(args, message):
-    result = run("quiz", "--seed", "3", *args)
+    result = kansrijk("quiz", "--seed", "3", *args)
     assert result.exit_code == 2
     assert message in result.output
 

@@ -7,18 +7,12 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
-from click.testing import CliRunner
 from markupsafe import escape
 
-from kansrijk.cli import main
 from kansrijk.render import environment, labels, number
 from kansrijk.report_html import coord, html_environment, polar, radar, render_html, wrap
-from tests.conftest import EXAMPLES, HEALTHCARE
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 from tests.report_cases import EMPTY, GROUP, HOSTILE, INDICATORS, PARTIAL, group_case
-
-
-def run(*args: str):
-    return CliRunner().invoke(main, list(args))
 
 
 def report_of(model, case: dict, lang=None):
@@ -75,14 +69,14 @@ def _load(model, path):
 
 def test_command_writes_the_page(tmp_path, healthcare_html):
     out = tmp_path / "report.html"
-    result = run("report", str(HEALTHCARE), "-o", str(out))
+    result = kansrijk("report", str(HEALTHCARE), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == healthcare_html
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]  # no temporary file left behind
 
 
 def test_command_without_output_prints_the_page(healthcare_html):
-    result = run("report", str(HEALTHCARE))
+    result = kansrijk("report", str(HEALTHCARE))
     assert result.exit_code == 0
     assert result.output == healthcare_html
 
@@ -90,11 +84,11 @@ def test_command_without_output_prints_the_page(healthcare_html):
 def test_output_is_never_overwritten_without_force(tmp_path):
     out = tmp_path / "report.html"
     out.write_text("keep me", encoding="utf-8")
-    refused = run("report", str(HEALTHCARE), "-o", str(out))
+    refused = kansrijk("report", str(HEALTHCARE), "-o", str(out))
     assert refused.exit_code == 2
     assert "bestaat al" in refused.output and "--force" in refused.output  # a Dutch case: errors in Dutch
     assert out.read_text(encoding="utf-8") == "keep me"
-    forced = run("report", str(HEALTHCARE), "-o", str(out), "--force")
+    forced = kansrijk("report", str(HEALTHCARE), "-o", str(out), "--force")
     assert forced.exit_code == 0, forced.output
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
@@ -102,13 +96,13 @@ def test_output_is_never_overwritten_without_force(tmp_path):
 def test_bad_case_stops_with_exit_code_2(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("name: x\nscores: {ambition.shared: 9}\n", encoding="utf-8")
-    result = run("report", str(case))
+    result = kansrijk("report", str(case))
     assert result.exit_code == 2
     assert "ambition.shared" in result.output
 
 
 def test_help_has_an_example():
-    result = run("report", "--help")
+    result = kansrijk("report", "--help")
     assert result.exit_code == 0
     assert "kansrijk report examples/" in result.output
 
@@ -118,8 +112,8 @@ def test_help_has_an_example():
 
 def test_same_input_gives_byte_identical_output(tmp_path):
     first, second = tmp_path / "a.html", tmp_path / "b.html"
-    assert run("report", str(HEALTHCARE), "-o", str(first)).exit_code == 0
-    assert run("report", str(HEALTHCARE), "-o", str(second)).exit_code == 0
+    assert kansrijk("report", str(HEALTHCARE), "-o", str(first)).exit_code == 0
+    assert kansrijk("report", str(HEALTHCARE), "-o", str(second)).exit_code == 0
     assert first.read_bytes() == second.read_bytes()
 
 
@@ -131,7 +125,7 @@ def test_order_of_keys_and_items_in_the_case_does_not_matter(tmp_path):
     shuffled["observations"] = list(reversed(data["observations"]))
     case = tmp_path / "shuffled.yaml"
     case.write_text(yaml.safe_dump(shuffled, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    assert run("report", str(case)).output == run("report", str(HEALTHCARE)).output
+    assert kansrijk("report", str(case)).output == kansrijk("report", str(HEALTHCARE)).output
 
 
 def test_group_report_is_deterministic(model):
@@ -267,9 +261,9 @@ def test_top_and_all(healthcare):
     assert every.count('<li><strong><a href="#advice-') == len(healthcare.advice)
     r = labels().resolve(healthcare.language)["report"]
     assert e(r["more"].split("{n}")[-1]) not in every
-    assert run("report", str(HEALTHCARE), "--top", "3").output == render_html(healthcare, top=3)
-    assert run("report", str(HEALTHCARE), "--all").output == render_html(healthcare, top=None)
-    assert run("report", str(HEALTHCARE), "--all", "--top", "3").exit_code == 2
+    assert kansrijk("report", str(HEALTHCARE), "--top", "3").output == render_html(healthcare, top=3)
+    assert kansrijk("report", str(HEALTHCARE), "--all").output == render_html(healthcare, top=None)
+    assert kansrijk("report", str(HEALTHCARE), "--all", "--top", "3").exit_code == 2
 
 
 def test_ways_of_working_apart_from_interventions(healthcare, healthcare_html):
@@ -348,7 +342,7 @@ def test_empty_case_gets_too_little_information(model):
     assert 'id="advice"' not in html and 'id="focus"' not in html
     assert e(labels().resolve("nl")["advice_none"]) not in html
     assert summary.count('<span class="band band-unknown">') == 5
-    advise = CliRunner().invoke(main, ["advise", "-", "--format", "html"], input=yaml.safe_dump(EMPTY))
+    advise = kansrijk("advise", "-", "--format", "html", input=yaml.safe_dump(EMPTY))
     assert advise.exit_code == 0, advise.output
     assert 'id="too-little"' in advise.output
 
@@ -412,11 +406,11 @@ def test_partners_get_no_notes_and_no_rule_trace(model, healthcare):
     # the advice itself is all there
     for a in healthcare.advice:
         assert e(a.name) in html and e(a.description) in html
-    cli = run("report", str(HEALTHCARE), "--audience", "partners")
+    cli = kansrijk("report", str(HEALTHCARE), "--audience", "partners")
     assert cli.exit_code == 0 and cli.output == html
-    advise = run("advise", str(HEALTHCARE), "--format", "html", "--audience", "partners")
+    advise = kansrijk("advise", str(HEALTHCARE), "--format", "html", "--audience", "partners")
     assert advise.exit_code == 0 and advise.output == html
-    assert run("report", str(HEALTHCARE), "--audience", "partners", "--detail").exit_code == 2
+    assert kansrijk("report", str(HEALTHCARE), "--audience", "partners", "--detail").exit_code == 2
 
 
 def test_dutch_uses_decimal_commas_and_english_points(model, healthcare, healthcare_html):
@@ -626,7 +620,7 @@ def test_both_languages(healthcare_html, model):
     assert e(nl_t["summary"]["conditions"]) in healthcare_html and e(en_t["summary"]["conditions"]) in en
     assert "Point of application" in en and "Aangrijpingspunt" in healthcare_html
     assert "Aangrijpingspunt" not in en and "Point of application" not in healthcare_html
-    assert run("report", str(HEALTHCARE), "--lang", "en").output == en
+    assert kansrijk("report", str(HEALTHCARE), "--lang", "en").output == en
 
 
 def test_report_labels_exist_in_both_languages():
@@ -720,15 +714,8 @@ def check_balanced(html: str) -> None:
 
 
 def test_advise_format_html_is_the_report():
-    from click.testing import CliRunner
-
-    from kansrijk.cli import main
-
-    from tests.conftest import HEALTHCARE
-
-    case = str(HEALTHCARE)
-    report = CliRunner().invoke(main, ["report", case, "--lang", "en"])
-    advise = CliRunner().invoke(main, ["advise", case, "--lang", "en", "--format", "html"])
+    report = kansrijk("report", HEALTHCARE, "--lang", "en")
+    advise = kansrijk("advise", HEALTHCARE, "--lang", "en", "--format", "html")
     assert report.exit_code == advise.exit_code == 0
     assert advise.output == report.output and advise.output.startswith("<!DOCTYPE html>")
 

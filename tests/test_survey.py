@@ -8,12 +8,10 @@ from statistics import fmean
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.survey import AnswerError, AnswerTable, answers, ranges, sniff_delimiter
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 SURVEY = ROOT / "examples" / "survey"
 CSV = SURVEY / "zorgalliantie_enquete.csv"
@@ -23,7 +21,7 @@ HOSPITAL, VVT, GPS = "Ziekenhuis Noorderlicht", "Zorggroep Het Anker (VVT)", "Hu
 
 
 def run(*args: str):
-    return CliRunner().invoke(main, ["import", *map(str, args)])
+    return kansrijk("import", *args)
 
 
 def imported(tmp_path, survey=CSV, *extra: str, name: str = "case.yaml"):
@@ -110,10 +108,10 @@ def test_example_organisations_differ_on_interests(tmp_path, model):
 
 def test_imported_case_runs_through_advise(tmp_path):
     out, _ = imported(tmp_path)
-    result = CliRunner().invoke(main, ["advise", str(out)])
+    result = kansrijk("advise", out)
     assert result.exit_code == 0, result.output
     assert "Regionale zorgalliantie Noord — enquête voorjaar 2024" in result.output
-    result = CliRunner().invoke(main, ["advise", str(out), "--format", "json", "--lang", "en"])
+    result = kansrijk("advise", out, "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["case"] == "Regionale zorgalliantie Noord — enquête voorjaar 2024"
 
@@ -154,7 +152,7 @@ def test_output_folder_must_exist(tmp_path):
 
 
 def test_help_has_an_example():
-    result = CliRunner().invoke(main, ["import", "--help"])
+    result = kansrijk("import", "--help")
     assert result.exit_code == 0 and "Example:" in result.output and "--map" in result.output
 
 

@@ -4,20 +4,18 @@ import accept the same words; conditions by their Dutch word; sections in either
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.errors import MessageError
 from kansrijk.glossary import glossary
 from kansrijk.vocabulary import CONDITION_ALIASES, level_value, score_value, section
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 HEALTHCARE = ROOT / "examples" / "zorgalliantie.yaml"
 
 
 def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input, env={"KANSRIJK_LANG": None})
+    return kansrijk(*args, input=input, env={"KANSRIJK_LANG": None})
 
 
 @pytest.mark.parametrize("given, expected", [

@@ -4,18 +4,12 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
-from tests.conftest import EXAMPLES, HEALTHCARE
-
-
-def run(*args):
-    return CliRunner().invoke(main, list(args))
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 
 
 def whatif_json(*args):
-    result = run("whatif", str(HEALTHCARE), "--format", "json", *args)
+    result = kansrijk("whatif", str(HEALTHCARE), "--format", "json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -50,13 +44,13 @@ def test_adding_an_observation_makes_a_dynamic_appear_with_its_rule():
 
 def test_an_edit_that_changes_nothing_says_so():
     # relationship.trust is 3 already
-    result = run("whatif", str(HEALTHCARE), "--set", "relationship.trust=3", "--lang", "en")
+    result = kansrijk("whatif", str(HEALTHCARE), "--set", "relationship.trust=3", "--lang", "en")
     assert result.exit_code == 0
     assert "Nothing changes" in result.output
 
 
 def test_text_shows_before_and_after_side_by_side():
-    result = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en")
+    result = kansrijk("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en")
     assert result.exit_code == 0
     assert "before" in result.output and "after" in result.output
     assert "disappears" in result.output and "; rules: " in result.output
@@ -75,7 +69,7 @@ def focus_rows(text: str, label: str) -> list[str]:
 
 
 def test_a_new_focus_comes_with_its_reason():
-    result = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en")
+    result = kansrijk("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en")
     assert result.exit_code == 0, result.output
     row, reason = focus_rows(result.output, "Point of application (§5.3)")
     assert row.split()[-3:] == ["A", "meaningful", "ambition"]
@@ -85,19 +79,19 @@ def test_a_new_focus_comes_with_its_reason():
 
 
 def test_an_unchanged_focus_gets_no_reason_line():
-    result = run("whatif", str(HEALTHCARE), "--set", "relationship.trust=2", "--lang", "en")
+    result = kansrijk("whatif", str(HEALTHCARE), "--set", "relationship.trust=2", "--lang", "en")
     _, below = focus_rows(result.output, "Point of application (§5.3)")
     assert below.startswith("A meaningful ambition ")
 
 
 def test_text_says_bands_and_likelihoods_json_and_detail_the_numbers():
-    english = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
+    english = kansrijk("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
     assert "status Respect for each other's interests: improves (concern -> strong)" in english
     changes = english.split("What changes", 1)[1]
     assert not re.search(r"(?<![§\d.])\d[.,]\d", changes) and "priority" not in english
     table = english.split("What changes", 1)[0]
     assert "Respect for each other's interests     concern" in table and " weak " not in table
-    detail = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en", "--detail").output
+    detail = kansrijk("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en", "--detail").output
     assert re.search(r"improves \(concern 1\.00 -> strong -\d\.\d\d\)", detail)
     assert "[priority " in detail
     data = whatif_json(*INTERESTS_FIXED)
@@ -108,17 +102,17 @@ def test_text_says_bands_and_likelihoods_json_and_detail_the_numbers():
 
 
 def test_a_change_in_certainty_alone_shows_only_in_detail():
-    text = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en").output
+    text = kansrijk("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en").output
     assert "(concern -> concern)" not in text and "Changes in certainty alone: 2; --detail shows them." in text
-    detail = run("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en", "--detail").output
+    detail = kansrijk("whatif", str(HEALTHCARE), "--remove", "rushed_to_contract", "--lang", "en", "--detail").output
     assert "changes (concern 1.00 -> concern 0.99)" in detail and "Changes in certainty alone" not in detail
 
 
 def test_dynamics_are_worded_per_polarity():
-    english = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
+    english = kansrijk("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--lang", "en").output
     assert "dynamic Motivated partners: emerges (– -> likely)" in english
     assert "dynamic Defensive behaviour: disappears (likely -> –)" in english
-    dutch = run("whatif", str(HEALTHCARE), "--add", "enemy_images", "--lang", "nl").output
+    dutch = kansrijk("whatif", str(HEALTHCARE), "--add", "enemy_images", "--lang", "nl").output
     assert "dynamiek Vijandbeelden: dreigt (– -> " in dutch
 
 
@@ -133,13 +127,13 @@ def test_dynamics_are_worded_per_polarity():
     (["--remove", "subgroups"], "is not among the case's observations"),
 ])
 def test_bad_edits_exit_2(args, message):
-    result = run("whatif", str(HEALTHCARE), *args, "--lang", "en")
+    result = kansrijk("whatif", str(HEALTHCARE), *args, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output
 
 
 def test_whatif_needs_an_edit():
-    assert run("whatif", str(HEALTHCARE)).exit_code == 2
+    assert kansrijk("whatif", str(HEALTHCARE)).exit_code == 2
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
@@ -148,7 +142,7 @@ def test_whatif_on_every_example(example, model):
 
     case = load_case(str(example), model.kb)
     edit = ["--remove", case.observations[0]] if case.observations else ["--set", "process.results=1"]
-    result = run("whatif", str(example), "--format", "json", *edit)
+    result = kansrijk("whatif", str(example), "--format", "json", *edit)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["changes"], "removing an observation or a very low score changes something"
@@ -160,7 +154,7 @@ def test_new_words_and_reasons_are_one_language(args):
     from tests.test_language import dutch_slips, english_slips
 
     def text(lang):
-        result = run("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--add", "enemy_images", "--lang", lang, *args)
+        result = kansrijk("whatif", str(HEALTHCARE), *INTERESTS_FIXED, "--add", "enemy_images", "--lang", lang, *args)
         assert result.exit_code == 0, result.output
         return result.output
 
