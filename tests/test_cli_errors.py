@@ -1,9 +1,8 @@
 """Bad input of every kind: exit code 2 and a message naming the file, the key, the line and what is allowed."""
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
+from tests.conftest import HEALTHCARE, kansrijk
 
 CASES = {
     "malformed_yaml": (
@@ -59,7 +58,7 @@ def test_bad_case_exits_2_with_a_clear_message(tmp_path, name):
     text, expected = CASES[name]
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     for fragment in expected:
@@ -69,7 +68,7 @@ def test_bad_case_exits_2_with_a_clear_message(tmp_path, name):
 def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
     path = tmp_path / "bad.yaml"
     path.write_text("name: x\nscores:\n  relationship.trust: 9\nobservations: [nope]\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2
     assert "scores.relationship.trust" in result.output and "observations[0]" in result.output
 
@@ -77,19 +76,19 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
 def test_malformed_json_names_its_line(tmp_path):
     path = tmp_path / "bad.json"
     path.write_text('{"name": "x",\n "scores": {"ambition.shared": 2,}}', encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2
     assert "bad.json:2: not valid JSON" in result.output
 
 
 def test_missing_file(tmp_path):
-    result = CliRunner().invoke(main, ["advise", str(tmp_path / "nope.yaml")])
+    result = kansrijk("advise", tmp_path / "nope.yaml")
     assert result.exit_code == 2
     assert "nope.yaml: no such file" in result.output
 
 
 def test_bad_case_from_stdin_is_named_stdin():
-    result = CliRunner().invoke(main, ["advise", "-"], input="name: x\nscores: {ambition.shared: 6}\n")
+    result = kansrijk("advise", "-", input="name: x\nscores: {ambition.shared: 6}\n")
     assert result.exit_code == 2
     assert "<stdin>:2: scores.ambition.shared: 6 is out of range" in result.output
 
@@ -99,11 +98,11 @@ def test_output_file_is_not_overwritten_without_force(tmp_path):
     case.write_text("name: x\n", encoding="utf-8")
     out = tmp_path / "advice.txt"
     out.write_text("mine", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(case), "-o", str(out)])
+    result = kansrijk("advise", case, "-o", out)
     assert result.exit_code == 2
     assert "--force" in result.output
     assert out.read_text(encoding="utf-8") == "mine"
-    result = CliRunner().invoke(main, ["advise", str(case), "-o", str(out), "--force"])
+    result = kansrijk("advise", case, "-o", out, "--force")
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8") != "mine"
 
@@ -111,7 +110,7 @@ def test_output_file_is_not_overwritten_without_force(tmp_path):
 def test_output_into_a_missing_folder_is_refused(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("name: x\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(case), "-o", str(tmp_path / "nope" / "out.txt")])
+    result = kansrijk("advise", case, "-o", tmp_path / "nope" / "out.txt")
     assert result.exit_code == 2
     assert "is in a folder that does not exist" in result.output
     assert "Traceback" not in result.output
@@ -133,7 +132,7 @@ def test_a_bad_date_is_said_in_the_case_language_with_what_is_allowed(tmp_path, 
     (quoted) nor YAML's "month must be in 1..12" before the case's language is known (unquoted)."""
     path = tmp_path / "bad.yaml"
     path.write_text(f"name: x\nlanguage: {lang}\ndate: {date}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2
     said, allowed = DATE_MESSAGES[lang]
     value = date.strip('"')
@@ -148,10 +147,9 @@ def test_a_bad_date_is_said_in_the_case_language_with_what_is_allowed(tmp_path, 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_advise_and_report_refuse_the_same_options_alike(options, message, lang):
     from kansrijk.errors import Msg
-    from tests.conftest import HEALTHCARE
 
     said = Msg(message).render(lang)
     for command in ("advise", "report"):
-        result = CliRunner().invoke(main, [command, str(HEALTHCARE), *options, "--lang", lang])
+        result = kansrijk(command, HEALTHCARE, *options, "--lang", lang)
         assert result.exit_code == 2, (command, result.output)
         assert said in result.output, command

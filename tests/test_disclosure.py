@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
 from kansrijk.case import load_case
-from kansrijk.cli import main
 from kansrijk.disclosure import group_mean
 from kansrijk.group import divergences, organisations
 from kansrijk.render import labels, number
+from tests.conftest import kansrijk
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUP = ROOT / "examples" / "regionale_zorg_groep.yaml"
@@ -22,7 +21,7 @@ SMALL = "Huisartsencoöperatie Kust"  # 2 respondents, min_group 3
 
 
 def advise_json(path, *args) -> dict:
-    result = CliRunner().invoke(main, ["advise", str(path), "--format", "json", "--all", *args])
+    result = kansrijk("advise", path, "--format", "json", "--all", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -90,7 +89,7 @@ def test_attack_3_compare_with_and_without_one_respondent(model, tmp_path):
     gone = data["respondents"].pop()
     fewer = tmp_path / "fewer.yaml"
     fewer.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = CliRunner().invoke(main, ["compare", str(GROUP), str(fewer), "--format", "json"])
+    result = kansrijk("compare", GROUP, fewer, "--format", "json")
     assert result.exit_code == 0, result.output
     comparison = json.loads(result.output)
     assert comparison["withheld"]
@@ -98,7 +97,7 @@ def test_attack_3_compare_with_and_without_one_respondent(model, tmp_path):
     answered = [row for row in comparison["scores"] if gone["scores"].get(row["id"]) is not None]
     assert answered
     assert all(row["before"] is None and row["after"] is None and row["delta"] is None for row in answered)
-    text = CliRunner().invoke(main, ["compare", str(GROUP), str(fewer), "--lang", "en"]).output
+    text = kansrijk("compare", GROUP, fewer, "--lang", "en").output
     assert "Not shown: the respondents of the two assessments differ by only a few people" in text
 
 
@@ -133,7 +132,7 @@ def test_attack_5_a_case_of_one_respondent(model, tmp_path):
     matched = [m for item in data["advice"] for s in item["why"] for m in s["matched"]
                if m["kind"] in ("score", "mean")]
     assert matched and all(m["value"] is None and m["withheld"] for m in matched)
-    explained = CliRunner().invoke(main, ["explain", str(path), "--format", "json"]).output
+    explained = kansrijk("explain", path, "--format", "json").output
     for indicator, answer in answers.items():
         assert f'"node": "score:{indicator}", "kind": "score", "name"' not in explained or \
             f'"value": {answer}' not in explained
@@ -156,8 +155,7 @@ def survey(tmp_path_factory):
     Its organisations have 5, 5 and 4 people: with min_group 5 only one of them is shown."""
     folder = tmp_path_factory.mktemp("survey")
     imported = folder / "imported.yaml"
-    result = CliRunner().invoke(main, ["import", str(SURVEY / "zorgalliantie_enquete.csv"),
-                                       "--map", str(SURVEY / "mapping.yaml"), "-o", str(imported)])
+    result = kansrijk("import", SURVEY / "zorgalliantie_enquete.csv", "--map", SURVEY / "mapping.yaml", "-o", imported)
     assert result.exit_code == 0, result.output
 
     def at(min_group: int) -> Path:
@@ -188,7 +186,7 @@ def run_output(args: list[str], case: Path, tmp_path: Path, lang: str) -> str:
         r["scores"] = {i: v if v in (None, 1) else v - 1 for i, v in r["scores"].items()}
     other.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     filled = [a.format(case=case, html=html, other=other) for a in args] + ["--lang", lang]
-    result = CliRunner().invoke(main, filled)
+    result = kansrijk(*filled)
     assert result.exit_code == 0, result.output
     return html.read_text(encoding="utf-8") if "report" in args else result.output
 
@@ -220,7 +218,7 @@ def test_why_not_says_no_divergence_between_the_organisations_shown(survey, targ
     """Why-not on what a DIV-* rule concludes: the divergence premise fails, said as "no difference
     that large between the organisations shown", with the threshold the rule needs and no value."""
     t = labels().resolve(lang)["explain"]
-    result = CliRunner().invoke(main, ["explain", str(survey(5)), "--why-not", target, "--format", fmt, "--lang", lang])
+    result = kansrijk("explain", survey(5), "--why-not", target, "--format", fmt, "--lang", lang)
     assert result.exit_code == 0, result.output
     if fmt == "json":
         premises = [p for c in json.loads(result.output)["why_not"]["candidates"] for p in c["premises"] if p["kind"] == "divergence"]

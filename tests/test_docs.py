@@ -6,11 +6,10 @@ import shlex
 import click
 import pytest
 
-from click.testing import CliRunner
 
 from kansrijk.cli import main
 from kansrijk.docs import basis_table, rules_markdown, section_table
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -58,7 +57,7 @@ def test_readme_case_example_is_a_valid_case(tmp_path):
     block = README.split("## The case format", 1)[1].split("```yaml", 1)[1].split("```", 1)[0]
     path = tmp_path / "case.yaml"
     path.write_text(block, encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path), "--format", "json"])
+    result = kansrijk("advise", path, "--format", "json")
     assert result.exit_code == 0, result.output
 
 
@@ -78,7 +77,7 @@ def test_quick_start_example_exists_and_runs():
     commands = re.findall(r"kansrijk advise (examples/\S+)", README)
     assert commands
     for example in commands:
-        result = CliRunner().invoke(main, ["advise", example])
+        result = kansrijk("advise", example)
         assert result.exit_code == 0, result.output
 
 
@@ -90,7 +89,7 @@ def test_ci_runs_the_readme_test_command():
 
 def test_every_command_has_help_with_an_example():
     for name in main.list_commands(click.Context(main)):
-        result = CliRunner().invoke(main, [name, "--help"])
+        result = kansrijk(name, "--help")
         assert result.exit_code == 0
         assert "Example:" in result.output, name
         assert f"kansrijk {name}" in result.output, name
@@ -105,7 +104,7 @@ def readme_examples():
 @pytest.mark.parametrize("command, shown", readme_examples(), ids=lambda x: x if isinstance(x, str) else "")
 def test_readme_output_examples_are_real(command, shown):
     """Each line the README shows (up to a '...') appears in the command's real output."""
-    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    result = kansrijk(*shlex.split(command)[1:])
     assert result.exit_code == 0, result.output
     output = result.output
     for line in shown:

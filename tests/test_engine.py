@@ -6,10 +6,8 @@ import random
 import subprocess
 import sys
 
-from click.testing import CliRunner
 
-from kansrijk.cli import main
-from tests.conftest import EXAMPLES, HEALTHCARE
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 
 ALL_HIGH = {"scores": {}}
 
@@ -94,7 +92,7 @@ def test_counter_evidence_from_scores_weakens_an_observed_symptom(model, make_ca
 
 
 def test_json_output_has_the_documented_keys(tmp_path):
-    result = CliRunner().invoke(main, ["advise", str(HEALTHCARE), "--format", "json"])
+    result = kansrijk("advise", HEALTHCARE, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert {"case", "focus", "conditions", "dynamics", "advice"} <= set(data)
@@ -115,8 +113,8 @@ def test_json_output_has_the_documented_keys(tmp_path):
 
 def test_case_from_stdin_matches_case_from_file():
     text = HEALTHCARE.read_text(encoding="utf-8")
-    from_file = CliRunner().invoke(main, ["advise", str(HEALTHCARE), "--format", "json"])
-    from_stdin = CliRunner().invoke(main, ["advise", "-", "--format", "json"], input=text)
+    from_file = kansrijk("advise", HEALTHCARE, "--format", "json")
+    from_stdin = kansrijk("advise", "-", "--format", "json", input=text)
     assert from_file.output.replace(str(HEALTHCARE), "") == from_stdin.output
 
 

@@ -2,12 +2,10 @@
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.errors import LANGUAGES, Msg, catalogue, check_catalogue, placeholders, suggest
 from kansrijk.knowledgebase import default_dir
-from tests.conftest import HEALTHCARE
+from tests.conftest import HEALTHCARE, kansrijk
 
 
 def test_every_catalogue_entry_has_nl_and_en_with_the_same_placeholders():
@@ -90,7 +88,7 @@ def _run(tmp_path, monkeypatch, name, extra, env):
         (tmp_path / filename).write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     args = [str(HEALTHCARE) if a == "CASE" else a for a in args]
-    result = CliRunner().invoke(main, args + extra, env=env)
+    result = kansrijk(*args, *extra, env=env)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
     return result.output
@@ -126,13 +124,13 @@ def test_a_dutch_case_gives_dutch_errors_without_lang(tmp_path, monkeypatch, arg
     (tmp_path / "dutch.yaml").write_text("name: x\nlanguage: nl\nscores:\n  ambition.shared: drie\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     args = [str(HEALTHCARE) if a == "CASE" else a for a in args]
-    dutch = CliRunner().invoke(main, args, env={"KANSRIJK_LANG": "en"})
+    dutch = kansrijk(*args, env={"KANSRIJK_LANG": "en"})
     assert dutch.exit_code == 2 and "Fout: " in dutch.output and "Error: " not in dutch.output, dutch.output
-    english = CliRunner().invoke(main, [*args, "--lang", "en"], env={"KANSRIJK_LANG": "nl"})
+    english = kansrijk(*args, "--lang", "en", env={"KANSRIJK_LANG": "nl"})
     assert english.exit_code == 2 and "Error: " in english.output and "Fout: " not in english.output, english.output
 
 
 def test_a_default_lang_is_not_a_given_lang(monkeypatch):
     # quiz's --lang defaults to nl; only a --lang on the command line chooses the language of errors
-    result = CliRunner().invoke(main, ["quiz", "--seed", "7", "--answers", "1,2"], env={"KANSRIJK_LANG": None})
+    result = kansrijk("quiz", "--seed", "7", "--answers", "1,2", env={"KANSRIJK_LANG": None})
     assert result.exit_code == 2 and "Error: --answers: 2 answers given" in result.output

@@ -4,10 +4,8 @@ After an intended change of output run `pytest --update-golden` and review the d
 """
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
-from tests.conftest import EXAMPLES, ROOT
+from tests.conftest import EXAMPLES, ROOT, kansrijk
 
 GOLDEN = ROOT / "tests" / "golden"
 FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
@@ -17,7 +15,7 @@ FORMATS = {"text": "txt", "markdown": "md", "json": "json"}
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_matches_golden_output(example, lang, fmt, request):
-    result = CliRunner().invoke(main, ["advise", str(example.relative_to(ROOT)), "--lang", lang, "--format", fmt])
+    result = kansrijk("advise", example.relative_to(ROOT), "--lang", lang, "--format", fmt)
     assert result.exit_code == 0, result.output
     golden = GOLDEN / f"{example.stem}.{lang}.{FORMATS[fmt]}"
     if request.config.getoption("--update-golden"):

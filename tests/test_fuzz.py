@@ -20,18 +20,16 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 import pytest
 import yaml
-from click.testing import CliRunner
 
 pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, example, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from kansrijk.case import load_case  # noqa: E402
-from kansrijk.cli import main  # noqa: E402
 from kansrijk.errors import InputError  # noqa: E402
 from kansrijk.knowledgebase import load_knowledge  # noqa: E402
 from kansrijk.survey import import_survey, load_mapping  # noqa: E402
-from tests.conftest import HEALTHCARE, ROOT  # noqa: E402
+from tests.conftest import HEALTHCARE, ROOT, kansrijk  # noqa: E402
 
 EXAMPLES = int(os.environ.get("KANSRIJK_FUZZ_EXAMPLES", "0") or 0)
 FUZZ = settings(
@@ -295,15 +293,15 @@ def test_the_traceback_inputs_exit_2_with_a_message(tmp_path, seed):
     name, text, expected = CLI_SEEDS[seed]
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["advise", str(path)])
+    result = kansrijk("advise", path)
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: ") and expected in result.output
-    dutch = CliRunner().invoke(main, ["advise", str(path)], env={"KANSRIJK_LANG": "nl"})
+    dutch = kansrijk("advise", path, env={"KANSRIJK_LANG": "nl"})
     assert dutch.output.startswith("Fout: ")
 
 
 def test_non_utf8_standard_input_exits_2():
-    result = CliRunner().invoke(main, ["advise", "-"], input=NOT_UTF8)
+    result = kansrijk("advise", "-", input=NOT_UTF8)
     assert (result.exit_code, result.output) == (2, "Error: <stdin>:2: not UTF-8 text\n")
 
 
@@ -312,7 +310,7 @@ def test_a_mapping_file_with_a_list_or_mapping_key_exits_2(tmp_path, key):
     mapping = tmp_path / "mapping.yaml"
     mapping.write_text(MAPPING_LIST_KEY if key == "list" else MAPPING_MAPPING_KEY, encoding="utf-8")
     survey = ROOT / "examples" / "survey" / "zorgalliantie_enquete.csv"
-    result = CliRunner().invoke(main, ["import", str(survey), "--map", str(mapping), "-o", "-"])
+    result = kansrijk("import", survey, "--map", mapping, "-o", "-")
     assert result.exit_code == 2
     assert f"Error: {mapping}:" in result.output and f"a key here is a {key}" in result.output
 
@@ -327,7 +325,7 @@ def test_a_survey_cell_of_400_digits_exits_2(tmp_path, suffix):
         workbook.active.append(["organisatie", "relationship.trust"])
         workbook.active.append(["A", LONG_CELL])
         workbook.save(path)
-    result = CliRunner().invoke(main, ["import", str(path), "-o", "-"])
+    result = kansrijk("import", path, "-o", "-")
     assert result.exit_code == 2
     assert f"Error: {path}:2: column 'relationship.trust' (relationship.trust): '99999" in result.output
     assert "is out of range (allowed: 1..5" in result.output
@@ -344,7 +342,7 @@ def test_an_output_in_an_unwritable_folder_exits_2_naming_it(tmp_path, command):
     target = tmp_path / "out.yaml"
     denied = PermissionError(13, "Permission denied", str(tmp_path / ".out.yaml.tmp"))
     with mock.patch("tempfile.mkstemp", side_effect=denied):
-        result = CliRunner().invoke(main, [*command, "-o", str(target)])
+        result = kansrijk(*command, "-o", target)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "Permission denied" in result.output
     assert str(tmp_path) in result.output

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from tests.browser_support import NO_HOST_NAMES, chromium, needs_chromium
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kansrijk
 from tests.test_report_browser import PNG, load
 
 pytestmark = needs_chromium
@@ -36,7 +34,7 @@ def portfolio_page(browser, tmp_path_factory):
     (cases / "markup.yaml").write_text(yaml.safe_dump({"name": NAME, "scores": {"ambition.shared": 2}}),
                                        encoding="utf-8")
     out = directory / "portfolio.html"
-    result = CliRunner().invoke(main, ["portfolio", str(cases), "--format", "html", "--lang", "en", "-o", str(out)])
+    result = kansrijk("portfolio", cases, "--format", "html", "--lang", "en", "-o", out)
     assert result.exit_code == 0, result.output
     return out, load(browser, out)
 

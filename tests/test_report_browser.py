@@ -19,11 +19,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from tests.browser_support import NO_HOST_NAMES, Opened, chromium, needs_chromium, open_page
-from tests.conftest import EXAMPLES, HEALTHCARE
+from tests.conftest import EXAMPLES, HEALTHCARE, kansrijk
 from tests.report_cases import EMPTY, GROUP, PARTIAL, group_case
 
 pytestmark = needs_chromium
@@ -75,7 +73,7 @@ def browser():
 
 def write_report(directory: Path, case: Path, name: str, *extra: str) -> Path:
     out = directory / name
-    result = CliRunner().invoke(main, ["report", str(case), "-o", str(out), *extra])
+    result = kansrijk("report", case, "-o", out, *extra)
     assert result.exit_code == 0, result.output
     return out
 

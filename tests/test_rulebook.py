@@ -4,11 +4,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from kansrijk.cli import main
 from kansrijk.errors import InputError
 from kansrijk.rulebook import load_rules
+from tests.conftest import kansrijk
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 
@@ -251,19 +250,19 @@ def test_level_at_most_only_on_characteristics(model, rules_dir):
 
 def test_rule_command_shows_basis_and_why(model):
     record = model.book.by_id["ORG-22"]
-    english = CliRunner().invoke(main, ["rule", "ORG-22", "--lang", "en"])
+    english = kansrijk("rule", "ORG-22", "--lang", "en")
     assert english.exit_code == 0, english.output
     assert "Basis: the tool's reading" in english.output
     assert f"Why: {record.basis_note.en}" in english.output
-    dutch = CliRunner().invoke(main, ["rule", "ORG-22", "--lang", "nl"])
+    dutch = kansrijk("rule", "ORG-22", "--lang", "nl")
     assert "Grondslag: lezing van het instrument" in dutch.output
     assert f"Waarom: {record.basis_note.nl}" in dutch.output
-    low = CliRunner().invoke(main, ["rule", "CHA-14", "--lang", "en"])
+    low = kansrijk("rule", "CHA-14", "--lang", "en")
     assert "characteristic Diversity of the parties [diversity] <= low" in low.output and ">= high" not in low.output
 
 
 def test_rules_command_marks_the_basis_of_each_rule():
-    result = CliRunner().invoke(main, ["rules", "--section", "Tabel 1", "--lang", "en"])
+    result = kansrijk("rules", "--section", "Tabel 1", "--lang", "en")
     assert result.exit_code == 0, result.output
     assert "SCO-02  " in result.output and "(calibration)" in result.output
     assert "(publication)" in result.output
