@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
@@ -26,8 +27,9 @@ from kansrijk.graph_layout import layout
 from kansrijk.model import Model
 from kansrijk.quiz import Quiz, build, grade, resolve_answer
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import coord
+from kansrijk.report_html import coord, html_environment
 from kansrijk.store import MAX_ID
+from kansrijk.text import Language
 from kansrijk.vocabulary import condition_id
 from kansrijk.web.conditions import condition_choices
 from kansrijk.web.forms import whole_number
@@ -37,6 +39,13 @@ from kansrijk.whatif import chain_firings
 ALL = "all"  # ?condition=all: the whole graph
 MAX_SEED = 999_999_999  # a quiz's case number; the command line picks new ones below 10,000
 PARTIAL = "panel"  # ?partial=panel: only the node's panel, for learn.js
+
+
+def _report_words(lang: Language) -> dict[str, Any]:
+    """The report's labels (`kt`) and its way of saying a fact (`m`: advice_templates/_macros.j2, made
+    HTML by report_html's environment as the advice page's parts are), so a step reads as in the advice."""
+    kt = report_labels().resolve(lang)
+    return {"kt": kt, "m": html_environment().get_template("_macros.j2").make_module({"t": kt, "lang": lang})}
 
 
 class Refused(Exception):
@@ -84,8 +93,7 @@ def learn_graph(request: Request) -> Response:  # sync: Starlette runs it in a w
     link = _linker(chosen, assessment)
     context = {
         "panel": _panel(model, whole, selected, assessment, lang, fired) if selected else None,
-        "link": link, "selected": selected, "assessment": assessment, "kt": report_labels().resolve(lang),
-        "chain": chain,
+        "link": link, "selected": selected, "assessment": assessment, "chain": chain, **_report_words(lang),
     }
     if params.get("partial") == PARTIAL:
         return render(request, "_learn_panel.html.j2", context)
@@ -271,8 +279,7 @@ def _quiz(request: Request, form: FormData | None) -> Response:
     context = {
         "quiz": graded or built, "graded": graded is not None, "given": given, "errors": errors,
         "seed": seed, "condition": condition or "", "action": _quiz_url(seed, condition),
-        "conditions": condition_choices(model.kb, lang),
-        "kt": report_labels().resolve(lang),
+        "conditions": condition_choices(model.kb, lang), **_report_words(lang),
         "describe": lambda item: model.kb.item_of_node(f"observed:{item}").name(lang),
         "question_of": lambda indicator: model.kb.by_id["indicator"][indicator].question(lang),
         "name_of": lambda kind, ident: model.kb.by_id[kind][ident].name(lang),
