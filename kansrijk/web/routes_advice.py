@@ -29,13 +29,13 @@ from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import html_environment, long_date, render_html, summary_context
+from kansrijk.report_html import html_environment, render_html, summary_context
 from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
 from kansrijk.text import LANGUAGES, Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
 from kansrijk.web.conditions import condition_choices, condition_names
-from kansrijk.web.pages import get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
 UNKNOWN_SCORE = "none"  # a what-if select's value for "don't know" (kansrijk/vocabulary.py reads it)
@@ -126,7 +126,7 @@ def page_context(request: Request, a: Assessed) -> dict[str, Any]:
     report, rt = a.report, report_labels().resolve(a.lang)
     return {
         "a": a.view, "report": report, "s": report_parts(report), "rt": rt, "names": condition_names(report),
-        "date": long_date(report.date, rt["report"]["months"]),
+        "date": date_in(report.date, a.lang),
         "top": DEFAULT_TOP, "show_all": request.query_params.get("all") == "1",
         "targets": targets(a.model, a.lang), "fields": whatif_fields(a, None), "unknown_score": UNKNOWN_SCORE,
         "whatif": None, "problems": [], "download_problems": [],
