@@ -23,6 +23,8 @@ from tests.conftest import ROOT
 from tests.test_store import GROUP, check_migrations
 
 INITDB = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+# util-linux's runuser is in /usr/sbin, which a shell's PATH may leave out
+RUNUSER = shutil.which("runuser") or next((p for p in ("/usr/sbin/runuser", "/sbin/runuser") if os.path.exists(p)), None)
 
 
 def _free_port() -> int:
@@ -40,7 +42,7 @@ class Server:
         self.data = self.folder / "data"
         self.port = _free_port()  # names the socket file; nothing listens on TCP
         # the server refuses to run as root: then it runs as postgres, in a folder that user owns
-        self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.as_user = [RUNUSER, "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.as_user:
             shutil.chown(self.folder, "postgres", "postgres")
 
@@ -80,6 +82,8 @@ class Server:
 def postgres(request) -> Server:
     if not INITDB:
         pytest.skip("PostgreSQL is not installed here (no /usr/lib/postgresql/*/bin/initdb)")
+    if os.geteuid() == 0 and RUNUSER is None:
+        pytest.skip("running as root, and there is no runuser to start PostgreSQL as the user postgres")
     server = Server(Path(INITDB[-1]).parent)
     request.addfinalizer(server.stop)  # also when starting fails halfway
     server.start()
