@@ -26,18 +26,17 @@ from kansrijk.engine.record import Inference
 from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.explain import Explainer, resolve_target
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP
-from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import html_environment, render_html, summary_context
+from kansrijk.report_html import render_html
 from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
 from kansrijk.text import LANGUAGES, Language
 from kansrijk.whatif import WhatIf, parse_edits, what_if
-from kansrijk.web.conditions import condition_choices, condition_names
+from kansrijk.web.conditions import condition_names
+from kansrijk.web.report_parts import change_parts, explain_parts, report_parts
 from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
 
-SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers (advice_templates/)
 UNKNOWN_SCORE = "none"  # a what-if select's value for "don't know" (kansrijk/vocabulary.py reads it)
 # the report download's query: `?lang=` is the page's own language (remembered in the session), so
 # the report's language has a name of its own
@@ -66,26 +65,6 @@ def assess(request: Request, view: AssessmentView, lang: Language) -> Assessed:
     model = get_model(request)
     inference = model.infer(view.case)
     return Assessed(view, model, inference, model.report(view.case, inference, lang), lang)
-
-
-def report_parts(report: Report) -> Any:
-    """The report's summary macros (focus, conditions, methods, dynamics, heed, because, steps)
-    bound to this report's context, callable from the page's templates."""
-    return html_environment().get_template(SUMMARY).make_module(summary_context(report, top=None))
-
-
-def change_parts(model: Model, lang: Language, after: Report) -> Any:
-    """_change_macros.j2 (what changed, in the words of `kansrijk whatif`), for HTML."""
-    return html_environment().get_template("_change_macros.j2").make_module(dict(
-        t=report_labels().resolve(lang), g=glossary().terms(lang), lang=lang,
-        names=dict(condition_choices(model.kb, lang)),
-        name_of=lambda node: model.advisor.name_of(node, lang), detail=False, report=after, width=100))
-
-
-def explain_parts(lang: Language) -> Any:
-    """_explain_macros.j2 (what a rule needs and what the case had, in the words of `kansrijk explain`)."""
-    return html_environment().get_template("_explain_macros.j2").make_module(
-        dict(t=report_labels().resolve(lang), lang=lang))
 
 
 def targets(model: Model, lang: Language) -> list[tuple[str, list[tuple[str, str]]]]:
