@@ -2,8 +2,9 @@
 collaborations list: each one's last assessment) runs the engine only for what changed.
 
 Advice is never stored as the truth (issue 10): this is a small cache in this process's memory,
-the least recently used report dropped first. A report is kept under its assessment's id and
-version, its language and whether it has the engine's trace; a save gives the assessment a new
+the least recently used report dropped first. A report (without the engine's trace: the pages
+that list assessments show no explanations) is kept under its assessment's id and version and its
+language; a save gives the assessment a new
 version, so an edit is never answered from the cache. An entry also remembers the model and the
 case it was made from and answers only for those very ones: another database in the same process
 may hold another case under the same id and version.
@@ -39,17 +40,17 @@ class _Entry:
 
 
 class AdviceCache:
-    """Reports by (assessment id, version, language, trace), at most `size` of them; safe to use
-    from several threads at once."""
+    """Reports by (assessment id, version, language), at most `size` of them; safe to use from
+    several threads at once."""
 
     def __init__(self, size: int = MAX_REPORTS):
         self.size = size
         self._entries: OrderedDict[tuple, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def report(self, model: Model, assessment: Stored, case: Case, lang: Language, trace: bool = False) -> Report:
-        """model.advise(case, lang, trace) for the stored assessment, from the cache when it holds it."""
-        key = (assessment.id, assessment.version, lang, trace)
+    def report(self, model: Model, assessment: Stored, case: Case, lang: Language) -> Report:
+        """model.advise(case, lang, trace=False) for the stored assessment, from the cache when it holds it."""
+        key = (assessment.id, assessment.version, lang)
         with self._lock:
             entry = self._entries.get(key)
             # `is`, not ==: a frozen dataclass's == would compare every rule of two models
@@ -57,7 +58,7 @@ class AdviceCache:
                 self._entries.move_to_end(key)
                 return entry.report
         # the engine runs outside the lock: a request for another report need not wait for it
-        report = model.advise(case, lang, trace=trace)
+        report = model.advise(case, lang, trace=False)
         with self._lock:
             self._entries[key] = _Entry(model, case, report)
             self._entries.move_to_end(key)
@@ -73,6 +74,5 @@ _REPORTS = AdviceCache()  # one per process, as the model is
 
 
 def advise_cached(model: Model, assessment: Stored, case: Case, lang: Language) -> Report:
-    """The report `kansrijk advise` gives on a stored assessment's case (without the engine's
-    trace: the pages that list assessments show no explanations), kept for its next reader."""
+    """The report `kansrijk advise` gives on a stored assessment's case, kept for its next reader."""
     return _REPORTS.report(model, assessment, case, lang)
