@@ -127,7 +127,10 @@ def test_why_unfolds_the_engines_record(workbench, model):  # noqa: F811
     report = model.report(case, inference, "en")
     page = workbench.get(f"/assessments/{aid}?lang=en").text
     t = report_labels().resolve("en")
-    for (intervention, _, markup), item in zip(items(page), report.advice):
+    shown = items(page)
+    # every intervention the engine advises is on the page (folded ones hidden), in its order
+    assert shown and [intervention for intervention, _, _ in shown] == [item.intervention for item in report.advice]
+    for (intervention, _, markup), item in zip(shown, report.advice, strict=True):
         why = markup[markup.index('<details class="why"'):]
         node = f"advise:{intervention}"
         # every firing behind the advice, each rule with its basis and sections, and no other rule
