@@ -16,7 +16,7 @@ from kansrijk import limits
 from kansrijk.case import load_case
 from kansrijk.errors import InputError
 from kansrijk.survey import import_survey, read_table
-from kansrijk.yamlfile import parse_text, read_document
+from kansrijk.yamlfile import parse_text, read_bytes, read_document
 from tests.conftest import HEALTHCARE, kansrijk
 
 
@@ -54,9 +54,20 @@ def test_a_file_larger_than_the_bound_is_refused_without_reading_it_all(tmp_path
                        f"set {limits.MAX_INPUT_ENV} to a number of MB to read a larger file)")
 
 
-def test_the_default_size_bound_is_20_mb_and_configurable(monkeypatch):
+def test_the_default_size_bound_is_20_mb_and_configurable(monkeypatch, tmp_path):
+    monkeypatch.delenv(limits.MAX_INPUT_ENV, raising=False)
     assert limits.MAX_INPUT_BYTES == 20 * limits.MB
-    assert limits.max_input_bytes() == limits.MAX_INPUT_BYTES or limits.MAX_INPUT_ENV in __import__("os").environ
+    assert limits.max_input_bytes() == 20 * limits.MB
+    # the bound itself: a file of exactly 20 MB is read whole, one byte more is refused
+    at, over = tmp_path / "at.yaml", tmp_path / "over.yaml"
+    for path, size in ((at, 20 * limits.MB), (over, 20 * limits.MB + 1)):
+        with path.open("wb") as file:
+            file.truncate(size)
+    with quick():
+        assert len(read_bytes(at)) == 20 * limits.MB
+        with pytest.raises(InputError) as caught:
+            read_bytes(over)
+    assert caught.value.render("en").startswith(f"{over}: the file is larger than 20 MB")
     for value, expected in (("50", 50 * limits.MB), ("0", limits.MAX_INPUT_BYTES), ("x", limits.MAX_INPUT_BYTES),
                             ("9" * 5000, limits.MAX_INPUT_BYTES)):
         monkeypatch.setenv(limits.MAX_INPUT_ENV, value)
@@ -66,6 +77,7 @@ def test_the_default_size_bound_is_20_mb_and_configurable(monkeypatch):
 def test_dev_zero_stops_at_the_bound(monkeypatch):
     if not Path("/dev/zero").exists():
         pytest.skip("no /dev/zero here")
+    monkeypatch.delenv(limits.MAX_INPUT_ENV, raising=False)
     with quick():
         result = advise("/dev/zero")
     assert result.exit_code == 2
