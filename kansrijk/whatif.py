@@ -82,6 +82,15 @@ class WhatIf(Strict):
     after: Report
     changes: list[Change]
 
+    def same_focus(self) -> bool:
+        """Whether the point of application stays as it was (when there is one)."""
+        return self.before.focus is not None and self.before.focus == self.after.focus
+
+    def same_first(self, top: int) -> bool:
+        """Whether the first `top` interventions stay as they were, in their order (when there are any)."""
+        first = [[item.intervention for item in r.advice[:top]] for r in (self.before, self.after)]
+        return bool(first[0]) and first[0] == first[1]
+
 
 def parse_edits(sets: tuple[str, ...], adds: tuple[str, ...], removes: tuple[str, ...]) -> list[Edit]:
     """--set INDICATOR=VALUE (VALUE in the one vocabulary of kansrijk/vocabulary.py: 1..5, an answer
@@ -192,11 +201,17 @@ def compare(before_report: Report, after_report: Report, before: Inference, afte
     return changes
 
 
-def what_if(model: Model, case: Case, edits: list[Edit], lang: Language) -> WhatIf:
+def what_if(model: Model, case: Case, edits: list[Edit], lang: Language,
+            now: tuple[Inference, Report] | None = None) -> WhatIf:
     """The engine's advice on case before and after the edits, and what changed why: what
-    `kansrijk whatif` prints and the workbench's what-if panel shows. Nothing is saved."""
+    `kansrijk whatif` prints and the workbench's what-if panel shows. Nothing is saved. `now`: the
+    engine's record and report of case in lang, when the caller has them already."""
     changed, overrides = apply_edits(case, edits, model.kb)
-    before, after = model.infer(case), model.infer(changed, overrides=overrides)
-    reports = [model.report(c, i, lang) for c, i in ((case, before), (changed, after))]
-    return WhatIf(case=case.name, edits=edits, before=reports[0], after=reports[1],
-                  changes=compare(reports[0], reports[1], before, after))
+    if now is None:
+        inference = model.infer(case)
+        now = inference, model.report(case, inference, lang)
+    before, before_report = now
+    after = model.infer(changed, overrides=overrides)
+    after_report = model.report(changed, after, lang)
+    return WhatIf(case=case.name, edits=edits, before=before_report, after=after_report,
+                  changes=compare(before_report, after_report, before, after))

@@ -187,7 +187,7 @@ def _whatif(request: Request, form: FormData) -> Response:
     try:
         edits = parse_edits(*edits_of(form, a.view.case))
         if edits:
-            result = what_if(a.model, a.view.case, edits, a.lang)
+            result = what_if(a.model, a.view.case, edits, a.lang, now=(a.inference, a.report))
         else:
             found, status = [ui_labels(a.lang).advice.whatif_nothing], 400
     except InputError as error:
@@ -204,14 +204,12 @@ def whatif_context(a: Assessed, result: WhatIf) -> dict[str, Any]:
     certainty alone is counted), what stays as it was (the focus, the first interventions), and the
     report's parts of the changed report."""
     shown = [c for c in result.changes if c.in_words()]
-    before, after = result.before, result.after
-    first = [[item.intervention for item in r.advice[:DEFAULT_TOP]] for r in (before, after)]
+    after = result.after
     return {"ch": change_parts(a.model, a.lang, after), "after": report_parts(after),
             "name_of": lambda node: a.model.advisor.name_of(node, a.lang),
             "shown": shown, "certainty_only": len(result.changes) - len(shown),
             # said only where there is something that stays: a focus, some advice
-            "same_focus": before.focus is not None and before.focus == after.focus,
-            "same_top": bool(first[0]) and first[0] == first[1],
+            "same_focus": result.same_focus(), "same_top": result.same_first(DEFAULT_TOP),
             "rt": report_labels().resolve(a.lang), "names": condition_names(after), "top": DEFAULT_TOP}
 
 
