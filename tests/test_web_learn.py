@@ -318,8 +318,12 @@ def test_the_quiz_form_shows_the_vignette_and_every_option(workbench, model):
     assert " checked" not in page.replace(" checked.", "")
 
 
-@pytest.mark.parametrize("seed, pick", [(3, "expected"), (3, "other"), (8, "mixed"), (15, "numbers")])
-def test_answers_are_graded_as_quiz_grade_grades_them(workbench, model, seed, pick):
+# the score and verdicts each pick earns, worked out once with the quiz: an option other than the
+# expected one that the engine also concludes is "close" and earns no point; a number picks its option
+@pytest.mark.parametrize("seed, pick, score, verdicts", [
+    (3, "expected", 3, ["right", "right", "right"]), (3, "other", 0, ["wrong", "close", "close"]),
+    (8, "mixed", 2, ["right", "close", "right"]), (15, "numbers", 3, ["right", "right", "right"])])
+def test_answers_are_graded_as_quiz_grade_grades_them(workbench, model, seed, pick, score, verdicts):
     built = quiz_of(model, seed, "en")
     answers = []
     for n, q in enumerate(built.questions):
@@ -329,18 +333,18 @@ def test_answers_are_graded_as_quiz_grade_grades_them(workbench, model, seed, pi
         else:
             answers.append(q.expected if pick == "expected" or (pick == "mixed" and n != 1) else other.id)
     graded = grade(model, built, answers)
+    assert graded.score == score
+    assert ["right" if q.correct else "close" if q.close else "wrong" for q in graded.questions] == verdicts
     workbench.get("/learn?lang=en")
     page = workbench.post_form(f"/learn/quiz?seed={seed}", {f"answer.{q.id}": a for q, a in zip(built.questions, answers)})
     assert page.status_code == 200
-    assert f"Score: {graded.score}/3" in page.text
-    for q in graded.questions:
-        verdict = "right" if q.correct else "close" if q.close else "wrong"
+    assert f"Score: {score}/3" in page.text
+    for q, verdict in zip(graded.questions, verdicts, strict=True):
         assert f'<div class="feedback {verdict}" id="feedback-{q.id}">' in page.text
         assert re.search(rf'name="answer\.{q.id}" value="{re.escape(q.answer)}" checked', page.text)
         feedback = page.text[page.text.index(f'id="feedback-{q.id}"'):]
         feedback = feedback[:feedback.index("</fieldset>")]
         assert re.findall(r"<code>([A-Z]{3}-\d\d)", feedback) == [s.rule for s in q.why]
-    assert {"expected": 3, "other": 0}.get(pick, graded.score) == graded.score
 
 
 def test_a_missing_or_foreign_answer_is_marked_beside_its_question_and_nothing_is_lost(workbench, model):
