@@ -160,3 +160,21 @@ def test_new_words_and_reasons_are_one_language(args):
 
     assert dutch_slips(text("en")) == []
     assert english_slips(text("nl")) == []
+
+
+def test_what_stays_the_same_is_read_from_the_two_reports(model):
+    from kansrijk.case import load_case
+    from kansrijk.whatif import Edit, what_if
+
+    case = load_case(str(HEALTHCARE), model.kb)
+    small = what_if(model, case, [Edit(option="set", key="relationship.trust", value=4)], "en")
+    assert small.same_focus() and small.before.focus == small.after.focus
+    assert small.same_first(1) == (small.before.advice[0].intervention == small.after.advice[0].intervention)
+    interests = [Edit(option="set", key=i.id, value=5) for i in model.kb.indicators_of("interests")]
+    moved = what_if(model, case, interests + [Edit(option="remove", key="rushed_to_contract"),
+                                              Edit(option="remove", key="permanent_negotiation")], "en")
+    assert moved.before.focus != moved.after.focus and not moved.same_focus()
+    # the caller's own record and report of the case give the same answer as the engine run again
+    inference = model.infer(case)
+    assert what_if(model, case, interests, "en", now=(inference, model.report(case, inference, "en"))) \
+        == what_if(model, case, interests, "en")
