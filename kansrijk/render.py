@@ -101,5 +101,12 @@ def render(template: str, lang: Language, **context: Any) -> str:
         t=labels().resolve(lang), g=glossary().terms(lang), lang=lang, **context)
 
 
+def naming(model, lang: Language) -> dict:
+    """What the templates of what changed (whatif, compare) name things with: the conditions by
+    id, and any node of the model."""
+    return {"names": {c.id: c.name(lang) for c in model.kb.conditions},
+            "name_of": lambda node: model.advisor.name_of(node, lang)}
+
+
 def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

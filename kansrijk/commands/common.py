@@ -139,12 +139,6 @@ def summary(report) -> dict:
     }
 
 
-def naming(model, lang) -> dict:
-    """What the whatif and compare templates name things with: conditions by id, and any node."""
-    return {"names": {c.id: c.name(lang) for c in model.kb.conditions},
-            "name_of": lambda node: model.advisor.name_of(node, lang)}
-
-
 def before_and_after_json(result) -> str:
     """A whatif or compare result as JSON: what changed, and the advice before and after in summary."""
     from kansrijk.render import to_json

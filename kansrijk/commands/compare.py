@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import FORMATS_DATA, LANG, before_and_after_json, naming
+from kansrijk.commands.common import FORMATS_DATA, LANG, before_and_after_json
 
 
 @click.command()
@@ -35,7 +35,7 @@ def compare(old, new, lang, fmt, detail, output, force) -> None:
     from kansrijk.model import load_model
     from kansrijk.monitor import compare_cases
     from kansrijk.output import write_output
-    from kansrijk.render import render
+    from kansrijk.render import naming, render
 
     model = load_model()
     earlier, later = load_case(old, model.kb), load_case(new, model.kb)

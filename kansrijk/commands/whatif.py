@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from kansrijk.commands.common import LANG, UsageProblem, before_and_after_json, naming
+from kansrijk.commands.common import LANG, UsageProblem, before_and_after_json
 from kansrijk.errors import Msg
 from kansrijk.formats import FORMATS
 
@@ -34,7 +34,7 @@ def whatif(case, sets, adds, removes, lang, fmt, detail, output, force) -> None:
     from kansrijk.model import load_model
     from kansrijk.output import write_output
     from kansrijk.formats import EXT
-    from kansrijk.render import render
+    from kansrijk.render import naming, render
     from kansrijk.whatif import parse_edits, what_if
 
     model = load_model()

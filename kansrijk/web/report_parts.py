@@ -9,9 +9,9 @@ from kansrijk.advice import Report
 from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.render import labels as report_labels
+from kansrijk.render import naming
 from kansrijk.report_html import html_environment, summary_context
 from kansrijk.text import Language
-from kansrijk.web.conditions import condition_choices
 
 SUMMARY = "_report_summary.html.j2"  # the report's summary sections and helpers
 
@@ -25,9 +25,8 @@ def report_parts(report: Report) -> Any:
 def change_parts(model: Model, lang: Language, after: Report) -> Any:
     """_change_macros.j2 (what changed, in the words of `kansrijk whatif` and `compare`), for HTML."""
     return html_environment().get_template("_change_macros.j2").make_module(dict(
-        t=report_labels().resolve(lang), g=glossary().terms(lang), lang=lang,
-        names=dict(condition_choices(model.kb, lang)),
-        name_of=lambda node: model.advisor.name_of(node, lang), detail=False, report=after, width=100))
+        t=report_labels().resolve(lang), g=glossary().terms(lang), lang=lang, **naming(model, lang),
+        detail=False, report=after, width=100))
 
 
 def explain_parts(lang: Language) -> Any:

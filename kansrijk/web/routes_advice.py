@@ -28,6 +28,7 @@ from kansrijk.explain import Explainer, resolve_target
 from kansrijk.formats import AUDIENCES, DEFAULT_TOP
 from kansrijk.model import Model
 from kansrijk.render import labels as report_labels
+from kansrijk.render import naming
 from kansrijk.report_html import render_html
 from kansrijk.store import AssessmentView
 from kansrijk.store.exchange import case_file_text, file_names
@@ -206,7 +207,7 @@ def whatif_context(a: Assessed, result: WhatIf) -> dict[str, Any]:
     shown = [c for c in result.changes if c.in_words()]
     after = result.after
     return {"ch": change_parts(a.model, a.lang, after), "after": report_parts(after),
-            "name_of": lambda node: a.model.advisor.name_of(node, a.lang),
+            "name_of": naming(a.model, a.lang)["name_of"],
             "shown": shown, "certainty_only": len(result.changes) - len(shown),
             # said only where there is something that stays: a focus, some advice
             "same_focus": result.same_focus(), "same_top": result.same_first(DEFAULT_TOP),
