@@ -204,8 +204,12 @@ class RuleInstance:
 
     @property
     def key(self) -> str:
-        """Unique per instance: 'SCO-01' or 'SCO-01[ambition]'."""
-        return f"{self.record.id}[{self.binding}]" if self.binding else self.record.id
+        return instance_key(self.record.id, self.binding)
+
+
+def instance_key(rule: str, binding: str | None) -> str:
+    """A rule instance's name, unique per instance: 'SCO-01' or 'SCO-01[ambition]'."""
+    return f"{rule}[{binding}]" if binding else rule
 
 
 class _Records(RootModel[list[dict]]):

@@ -12,6 +12,7 @@ from kansrijk.advice import BANDS, Report
 from kansrijk.case import Case
 from kansrijk.engine.record import Inference
 from kansrijk.errors import InputError, MessageError, Msg, Problem, suggest
+from kansrijk.rulebook import instance_key
 from kansrijk.text import Strict
 from kansrijk.vocabulary import score_value
 from kansrijk.yamlfile import Document, validate
@@ -160,7 +161,7 @@ def _rules(before: Inference, after: Inference, *nodes: str) -> list[str]:
     fired_after = {(f.rule, f.binding) for f in after.firings}
     gone = set().union(*(chain_firings(before, n) for n in nodes)) - fired_after
     new = set().union(*(chain_firings(after, n) for n in nodes)) - fired_before
-    return sorted({f"{r}[{b}]" if b else r for r, b in gone | new})
+    return sorted({instance_key(r, b) for r, b in gone | new})
 
 
 def compare(before_report: Report, after_report: Report, before: Inference, after: Inference) -> list[Change]:
