@@ -174,12 +174,10 @@ def test_compare_says_what_kansrijk_compare_says(workbench):
     shown = [unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item))).strip()
              for item in re.findall(r'<li class="change[^"]*">(.*?)</li>', page.text, re.S)]
     assert len(shown) == len(changes) > 0
-    # where the command line says "–" for no point of application, the page says why, as the list does
-    missing = {"none": "none", "insufficient": "too little information"}
-    reason = load_model().advise(example_case(SPRING), "en").focus_detail.reason
+    # no point of application before: both say why (all is well), as the list does
+    assert load_model().advise(example_case(SPRING), "en").focus_detail.reason == "none"
+    assert any(item.startswith("Point of application") and "(none → " in item for item in shown)
     for line, item in zip(changes, shown):
-        if line.startswith("Point of application"):
-            line = line.replace("(– ->", f"({missing[reason]} ->")
         assert line.replace(" -> ", " → ") == item
     # the scores with their change, and the new focus with its reason
     rows = {row[0]: row[1:] for row in cells(page.text, "condition")}
@@ -356,7 +354,7 @@ def focus_cells(html: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def test_no_focus_says_whether_all_is_well_or_too_little_is_known(workbench, make_case):
+def test_no_focus_says_whether_all_is_well_or_too_little_is_known(workbench, make_case, tmp_path):
     cid, spring = import_example(workbench.store, SPRING)  # everything known is strong: no focus needed
     empty = make_case(name="Leeg", date="2026-05-01")
     _, nothing = workbench.store.import_case(empty)
@@ -371,9 +369,18 @@ def test_no_focus_says_whether_all_is_well_or_too_little_is_known(workbench, mak
     other = workbench.store.save_assessment(cid, empty.model_copy(update={"name": example_case(SPRING).name}))
     page = workbench.get(f"/collaborations/{cid}?lang=en").text
     assert sorted(text for _, text in focus_cells(page).values()) == ["none", "too little information"]
-    compared = workbench.get(f"/collaborations/{cid}/compare?old={other}&new={spring}&lang=en").text
-    focus = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r'<li class="change change-focus">(.*?)</li>', compared, re.S)]
-    assert focus == [] or "(too little information → none)" in focus[0]
+    autumn = workbench.store.save_assessment(cid, example_case(AUTUMN))  # one with a point of application
+    after = model.advise(example_case(AUTUMN), "en")
+    chosen = next(c.name for c in after.conditions if c.id == after.focus)
+    for old, new, said in ((other, autumn, f"(too little information → {chosen})"), (spring, autumn, f"(none → {chosen})")):
+        compared = workbench.get(f"/collaborations/{cid}/compare?old={old}&new={new}&lang=en").text
+        focus = [unescape(re.sub(r"<[^>]+>", "", li)) for li in
+                 re.findall(r'<li class="change change-focus">(.*?)</li>', compared, re.S)]
+        assert len(focus) == 1 and said in re.sub(r"\s+", " ", focus[0])
+    # `kansrijk compare` says it in the same words
+    (tmp_path / "empty.yaml").write_text(yaml.safe_dump({"name": "Leeg", "date": "2026-05-01"}), encoding="utf-8")
+    text = CliRunner().invoke(main, ["compare", str(tmp_path / "empty.yaml"), str(EXAMPLES / AUTUMN), "--lang", "en"]).output
+    assert f"- Point of application (§5.3): changes (too little information -> {chosen})" in text
 
 
 def test_a_provisional_band_is_marked_with_why(workbench, make_case):

@@ -29,7 +29,6 @@ from starlette.routing import Route
 from kansrijk.advice import Report
 from kansrijk.case import Case, with_allowed
 from kansrijk.errors import InputError, Msg, Problem
-from kansrijk.glossary import glossary
 from kansrijk.model import Model
 from kansrijk.monitor import compare_cases
 from kansrijk.render import labels as report_labels
@@ -41,6 +40,7 @@ from kansrijk.web.advice_cache import advise_cached
 from kansrijk.web.conditions import condition_choices, condition_names
 from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
+from kansrijk.web.report_parts import change_parts
 from kansrijk.web.trend import trend_chart
 from kansrijk.yamlfile import Document, validate
 
@@ -296,8 +296,7 @@ async def compare(request: Request) -> Response:
     return render(request, "collaborations_compare.html.j2", {
         "collaboration": view, "c": result, "report": result.after, "old": old, "new": new,
         "rt": report_labels().resolve(lang), "focus": focus_html(result.after),
-        "names": condition_names(result.after), "g": glossary().terms(lang),
-        "name_of": lambda node: model.advisor.name_of(node, lang),
+        "names": condition_names(result.after), "ch": change_parts(model, lang, result.after),
     })
 
 
