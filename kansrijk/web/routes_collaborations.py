@@ -15,10 +15,8 @@ import secrets
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path, PurePosixPath
 
-from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -32,7 +30,6 @@ from kansrijk.errors import InputError, Msg, Problem
 from kansrijk.model import Model
 from kansrijk.monitor import compare_cases
 from kansrijk.render import labels as report_labels
-from kansrijk.report_html import html_environment, summary_context
 from kansrijk.store import StaleEdit
 from kansrijk.store.exchange import Imported, import_files
 from kansrijk.text import LANGUAGES
@@ -40,7 +37,7 @@ from kansrijk.web.advice_cache import advise_cached
 from kansrijk.web.conditions import condition_choices, condition_names
 from kansrijk.web.forms import FORM, whole_number
 from kansrijk.web.pages import date_in, get_model, get_store, render, ui_labels, ui_language
-from kansrijk.web.report_parts import change_parts
+from kansrijk.web.report_parts import change_parts, report_parts
 from kansrijk.web.trend import trend_chart
 from kansrijk.yamlfile import Document, validate
 
@@ -295,20 +292,9 @@ async def compare(request: Request) -> Response:
     view = await run_in_threadpool(store.collaboration, cid)
     return render(request, "collaborations_compare.html.j2", {
         "collaboration": view, "c": result, "report": result.after, "old": old, "new": new,
-        "rt": report_labels().resolve(lang), "focus": focus_html(result.after),
+        "rt": report_labels().resolve(lang), "s": report_parts(result.after),
         "names": condition_names(result.after), "ch": change_parts(model, lang, result.after),
     })
-
-
-@cache
-def _focus_template():
-    return html_environment().from_string(
-        '{% import "_report_summary.html.j2" as s with context %}{{ s.focus_section() }}')
-
-
-def focus_html(report: Report) -> Markup:
-    """The point of application and why, as the advice report words it (_report_summary.html.j2)."""
-    return Markup(_focus_template().render(**summary_context(report)))
 
 
 routes = [
