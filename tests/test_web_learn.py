@@ -160,6 +160,10 @@ def test_a_chosen_node_shows_its_chain_and_its_rules_that_fired(workbench, model
         assert bool(match.group(1)) == (match.group(2) in fired)
     steps = model.advisor.chain(inference, node, "nl")
     assert [s.rule for s in steps] == re.findall(r'<li class="[^"]*"><code>([A-Z]{3}-\d\d)', page)
+    # each step tagged in the words of `kansrijk explain` (labels.yaml detail)
+    tags = [tag for s in steps for tag in [("", "doorslaggevend")] * s.decisive + [(" against", "ertegen")] * s.against]
+    assert ("", "doorslaggevend") in tags
+    assert re.findall(r'<span class="tag( against)?">([^<]*)</span>', page) == tags
 
 
 def test_a_nodes_panel_says_what_the_record_holds_for_it(workbench, model):
