@@ -620,3 +620,13 @@ def test_a_case_file_without_respondents_downloads_at_once(workbench):  # noqa: 
     page = workbench.get(f"/assessments/{aid}?lang=en").text
     assert re.search(r'<a href="/assessments/\d+/case.yaml" id="download-case" download>Case file \(YAML\)</a>', page)
     assert workbench.get(f"/assessments/{aid}/case.yaml").headers["content-disposition"].startswith("attachment;")
+
+
+def test_a_what_if_on_too_little_information_says_so_for_the_focus_before(workbench, model, make_case):
+    cid = workbench.store.create_collaboration("Leeg", "en")
+    aid = workbench.store.save_assessment(cid, make_case(language="en"))
+    scores = {f"set.{i.id}": "1" for i in model.kb.indicators_of("interests")}
+    answer = workbench.post_form(f"/assessments/{aid}/whatif?partial=1&lang=en", scores).text
+    focus = re.search(r'<tr class="change change-focus"[^>]*>(.*?)</tr>', answer, re.S)
+    assert focus is not None, answer
+    assert "too little information" in focus.group(1)
