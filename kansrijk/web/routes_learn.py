@@ -28,6 +28,7 @@ from kansrijk.model import Model
 from kansrijk.quiz import Quiz, build, grade, resolve_answer
 from kansrijk.render import labels as report_labels
 from kansrijk.report_html import coord, html_environment
+from kansrijk.rulebook import instance_key
 from kansrijk.store import MAX_ID
 from kansrijk.text import Language
 from kansrijk.vocabulary import condition_id
@@ -86,8 +87,8 @@ def learn_graph(request: Request) -> Response:  # sync: Starlette runs it in a w
         return render(request, "learn_problem.html.j2", {"message": message}, refused.status)
 
     graph = whole if condition is None else causal_graph(model, condition)
-    fired = {_key(f.rule, f.binding) for f in assessment.inference.firings} if assessment else set()
-    chain = {_key(*pair) for pair in chain_firings(assessment.inference, selected)} \
+    fired = {instance_key(f.rule, f.binding) for f in assessment.inference.firings} if assessment else set()
+    chain = {instance_key(*pair) for pair in chain_firings(assessment.inference, selected)} \
         if assessment and selected else set()
     chosen = params.get("condition", "") and (condition or ALL)
     link = _linker(chosen, assessment)
@@ -105,11 +106,6 @@ def learn_graph(request: Request) -> Response:  # sync: Starlette runs it in a w
         "chain_nodes": {n for e in graph.edges if chain.intersection(e.rules) for n in (e.source, e.target)},
     })
     return render(request, "learn_graph.html.j2", context)
-
-
-def _key(rule: str, binding: str) -> str:
-    """A firing's rule instance as the graph's edges name it (RuleInstance.key): 'SCO-01[ambition]'."""
-    return f"{rule}[{binding}]" if binding else rule
 
 
 def _assessment(request: Request, model: Model, raw: str) -> Assessment | None:
