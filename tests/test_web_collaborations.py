@@ -395,7 +395,7 @@ def test_a_provisional_band_is_marked_with_why(workbench, make_case):
         page = workbench.get(url).text
         marked = re.findall(r'<span class="band band-\w+ provisional" title="([^"]+)">', page)
         assert len(marked) == 1 and marked[0].startswith("A meaningful ambition: ")
-        assert "fewer than half of the indicators" in unescape(marked[0])
+        assert "rests on 1 of 4 indicators and on no observation" in unescape(marked[0])
         row = cells(page, "collaboration" if url.startswith("/?") else "assessment")[0]
         assert sum("(provisional)" in cell for cell in row) == 1
     assert "(voorlopig)" in workbench.get("/?lang=nl").text
